@@ -1,0 +1,65 @@
+"""Where the store lives.
+
+In this order: an explicit location; ``JUPYTER_MLOPS_STORE``; the nearest ``.mlops``
+folder in the directory or one of its parents; a new ``.mlops`` at the top of the
+enclosing git work tree; else ``<jupyter data dir>/mlops``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+STORE_ENV = "JUPYTER_MLOPS_STORE"
+BLOBS_ENV = "JUPYTER_MLOPS_BLOBS"
+RUN_ID_ENV = "JUPYTER_MLOPS_RUN_ID"
+NOTEBOOK_ENV = "JUPYTER_MLOPS_NOTEBOOK"
+STORE_DIRNAME = ".mlops"
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def resolve_location(location: str | os.PathLike[str] | None = None, cwd: str | os.PathLike[str] | None = None) -> str:
+    """Return the store location (a directory path or a database URL) to use."""
+    if location:
+        return _normalise(os.fspath(location), cwd)
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return _normalise(env, cwd)
+    return str(find_project_store(Path(cwd) if cwd else Path.cwd()))
+
+
+def _normalise(location: str, cwd: str | os.PathLike[str] | None) -> str:
+    if is_url(location):
+        return location
+    path = Path(location).expanduser()
+    if not path.is_absolute():
+        path = Path(cwd or os.getcwd()) / path
+    return str(path)
+
+
+def find_project_store(start: Path) -> Path:
+    start = start.resolve()
+    git_top: Path | None = None
+    for folder in (start, *start.parents):
+        candidate = folder / STORE_DIRNAME
+        if candidate.is_dir():
+            return candidate
+        if git_top is None and (folder / ".git").exists():
+            git_top = folder
+    if git_top is not None:
+        return git_top / STORE_DIRNAME
+    return _jupyter_data_dir() / "mlops"
+
+
+def _jupyter_data_dir() -> Path:
+    env = os.environ.get("JUPYTER_DATA_DIR")
+    if env:
+        return Path(env)
+    try:
+        from jupyter_core.paths import jupyter_data_dir
+    except ImportError:  # pragma: no cover - jupyter_core ships with every Jupyter install
+        return Path.home() / ".local" / "share" / "jupyter"
+    return Path(jupyter_data_dir())

@@ -1,0 +1,151 @@
+"""Turn parsed filters and order keys into SQLAlchemy Core expressions.
+
+Every value reaches the database as a bound parameter; field names are checked by
+the parser and map onto fixed columns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, true
+
+from . import schema as s
+from .filter import ATTRIBUTES, And, Comparison, Field, Node, Not, Or, OrderKey, to_timestamp
+
+_SQL_OPS = {
+    "=": lambda c, v: c == v,
+    "!=": lambda c, v: c != v,
+    "<": lambda c, v: c < v,
+    "<=": lambda c, v: c <= v,
+    ">": lambda c, v: c > v,
+    ">=": lambda c, v: c >= v,
+}
+
+
+def param_columns(value: Any) -> tuple[str, float | None, str]:
+    """The (json, number, text) forms a param value is stored as."""
+    text = json.dumps(value, sort_keys=True, allow_nan=True)
+    number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is not None and math.isnan(number):
+        number = None
+    return text, number, value if isinstance(value, str) else text
+
+
+def _literal_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return json.dumps(value)
+
+
+def compile_filter(node: Node | None) -> ColumnElement[bool]:
+    if node is None:
+        return true()
+    if isinstance(node, And):
+        return and_(*(compile_filter(p) for p in node.parts))
+    if isinstance(node, Or):
+        return or_(*(compile_filter(p) for p in node.parts))
+    if isinstance(node, Not):
+        return not_(compile_filter(node.part))
+    return _compile_comparison(node)
+
+
+def _apply(column: Any, op: str, value: Any) -> ColumnElement[bool]:
+    if op in _SQL_OPS:
+        if value is None:
+            return column.is_(None) if op == "=" else column.is_not(None)
+        return _SQL_OPS[op](column, value)  # type: ignore[no-any-return]
+    if op == "like":
+        return column.like(value)  # type: ignore[no-any-return]
+    if op == "not like":
+        return not_(column.like(value))
+    if op == "in":
+        return column.in_(list(value))  # type: ignore[no-any-return]
+    if op == "not in":
+        return column.not_in(list(value))  # type: ignore[no-any-return]
+    raise ValueError(op)  # pragma: no cover - the parser only makes the ops above
+
+
+def _compile_comparison(node: Comparison) -> ColumnElement[bool]:
+    field, op, value = node.field, node.op, node.value
+    if field.kind == "attribute":
+        column = _attribute_column(field.name)
+        if op == "is null":
+            return column.is_(None)
+        if op == "is not null":
+            return column.is_not(None)
+        if ATTRIBUTES[field.name] == "time":
+            value = tuple(_time(v) for v in value) if isinstance(value, tuple) else _time(value)
+        return _apply(column, op, value)
+    table = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}[field.kind]
+    has_key = and_(table.c.run_id == s.runs.c.id, table.c.key == field.name)
+    if op == "is null":
+        return not_(exists().where(has_key))
+    if op == "is not null":
+        return exists().where(has_key)
+    return exists().where(has_key, _value_condition(field, op, value))
+
+
+def _value_condition(field: Field, op: str, value: Any) -> ColumnElement[bool]:
+    values = value if isinstance(value, tuple) else (value,)
+    if field.kind == "metrics":
+        column = s.latest_metrics.c.value
+        if any(isinstance(v, float) and math.isnan(v) for v in values):
+            nan = s.latest_metrics.c.value_repr == "nan"
+            return nan if op in ("=", "in") else not_(nan)
+        return _apply(column, op, value)
+    if field.kind == "tags":
+        converted = tuple(_literal_text(v) for v in values)
+        return _apply(s.tags.c.value, op, converted if isinstance(value, tuple) else converted[0])
+    # params: numbers compare as numbers, everything else as text
+    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    if numeric and op not in ("like", "not like"):
+        return _apply(s.params.c.value_num, op, value)
+    converted = tuple(_literal_text(v) for v in values)
+    return _apply(s.params.c.value_str, op, converted if isinstance(value, tuple) else converted[0])
+
+
+def _time(value: Any) -> Any:
+    return to_timestamp(value) if isinstance(value, str) else value
+
+
+def _attribute_column(name: str) -> Any:
+    if name == "duration":
+        return s.runs.c.ended_at - s.runs.c.started_at
+    return s.runs.c[name]
+
+
+def apply_order(query: Select[Any], keys: list[OrderKey]) -> Select[Any]:
+    """Add ORDER BY clauses (outer-joining params/metrics/tags as needed); NULLs go last."""
+    clauses: list[Any] = []
+    for number, key in enumerate(keys):
+        field = key.field
+        if field.kind == "attribute":
+            columns = [_attribute_column(field.name)]
+        else:
+            table = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}[field.kind]
+            alias = table.alias(f"order_{number}")
+            query = query.outerjoin(alias, and_(alias.c.run_id == s.runs.c.id, alias.c.key == field.name))
+            if field.kind == "params":
+                columns = [alias.c.value_num, alias.c.value_str]
+            else:
+                columns = [alias.c.value]
+        for column in columns:
+            clauses.append(column.is_(None))  # false sorts before true: NULLs last
+            clauses.append(column.desc() if key.descending else column.asc())
+    clauses.append(s.runs.c.id.desc())
+    return query.order_by(*clauses)
+
+
+def runs_query(where: ColumnElement[bool], experiment: str | None) -> Select[Any]:
+    query = select(s.runs).where(where)
+    if experiment is not None:
+        query = query.where(s.runs.c.experiment == experiment)
+    return query
+

@@ -1,0 +1,171 @@
+"""Tables of the SQL store and the migrations that build them.
+
+The schema is versioned from day one. Each migration moves a store one version
+up; opening a store applies the missing ones in place, inside one transaction.
+A store whose version is newer than :data:`SCHEMA_VERSION` is refused untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "mlops_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(256), nullable=False),
+    Column("experiment", String(256), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("parent_id", String(32)),
+    Column("started_at", Float, nullable=False),
+    Column("ended_at", Float),
+    Column("heartbeat_at", Float),
+    Column("host", String(256)),
+    Column("pid", Integer),
+    Column("note", Text, nullable=False, default=""),
+    Column("notebook_path", Text),
+    Column("source", String(16), nullable=False),
+    Column("env", Text),  # JSON
+    Column("error", Text),  # JSON: ename, evalue, traceback, cell
+    Column("snapshot", String(64)),  # blob digest of the notebook snapshot
+    Index("ix_runs_experiment_started", "experiment", "started_at"),
+    Index("ix_runs_started", "started_at"),
+    Index("ix_runs_status", "status"),
+    Index("ix_runs_parent", "parent_id"),
+)
+
+params = Table(
+    "params",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON, so the type survives
+    Column("value_num", Float),  # numbers only, for comparisons
+    Column("value_str", Text, nullable=False),  # the string itself, or the JSON text
+    Index("ix_params_key_num", "key", "value_num"),
+    Index("ix_params_key_str", "key", "value_str"),
+)
+
+latest_metrics = Table(
+    "latest_metrics",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("value", Float, nullable=True),  # NULL stands for NaN (PostgreSQL and SQLite differ)
+    Column("value_repr", String(8)),  # "nan", "inf", "-inf" when not finite
+    Column("step", Integer, nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Index("ix_latest_metrics_key_value", "key", "value"),
+)
+
+# Metric histories are stored as chunks of packed little-endian arrays: int64 steps,
+# float64 values, float64 timestamps. One row holds many points, which makes logging a
+# million points a handful of inserts and reading them back a few decodes.
+metric_chunks = Table(
+    "metric_chunks",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("min_step", Integer, nullable=False),
+    Column("max_step", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("key", String(256), primary_key=True),
+    Column("value", Text, nullable=False),
+    Index("ix_tags_key_value", "key", "value"),
+)
+
+artifacts = Table(
+    "artifacts",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("name", String(512), primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+outputs = Table(
+    "outputs",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("name", String(256), primary_key=True),
+    Column("value", Text, nullable=False),  # JSON
+)
+
+executed_cells = Table(
+    "executed_cells",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("execution_count", Integer),
+    Column("source_hash", String(64), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("out_of_order", Boolean, nullable=False),
+    Column("stale", Boolean, nullable=False),
+)
+
+RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells)
+
+
+def _create(*tables: Table) -> Callable[[Connection], None]:
+    def migrate(conn: Connection) -> None:
+        for table in tables:
+            table.create(conn, checkfirst=True)
+
+    return migrate
+
+
+# Version N is reached by applying MIGRATIONS[N - 1]. Append only; never edit a released step.
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _create(meta, runs, params, latest_metrics, metric_chunks, tags, artifacts),
+    _create(outputs, executed_cells),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def read_version(conn: Connection) -> int:
+    """The schema version of the store, 0 for an empty database."""
+    if not conn.dialect.has_table(conn, meta.name):
+        return 0
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def write_version(conn: Connection, version: int) -> None:
+    updated = conn.execute(
+        meta.update().where(meta.c.key == "schema_version").values(value=str(version))
+    ).rowcount
+    if not updated:
+        conn.execute(meta.insert().values(key="schema_version", value=str(version)))

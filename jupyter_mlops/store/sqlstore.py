@@ -1,0 +1,733 @@
+"""The run store: SQLAlchemy Core over SQLite (embedded) or PostgreSQL (team server).
+
+One class serves both databases. SQLite runs in WAL mode with a busy timeout and takes
+its write lock up front (``BEGIN IMMEDIATE``), so many processes can log into one store
+without "database is locked" reaching the user.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from .. import config
+from ..errors import (
+    InvalidInput,
+    ParamConflict,
+    RunNotFound,
+    SchemaTooNew,
+    StoreError,
+    StoreLocationError,
+    StoreReadOnly,
+    StoreUnavailable,
+)
+from . import schema as s
+from .blobs import BlobStore
+from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run
+from .filter import parse_filter, parse_order_by
+from .history import MetricHistory, pack
+from .query import apply_order, compile_filter, param_columns, runs_query
+
+HEARTBEAT_TIMEOUT = 30.0
+HOST = socket.gethostname()
+MAX_NAME_LENGTH = 250
+MAX_KEY_LENGTH = 250
+
+
+def validate_name(kind: str, value: Any, *, max_length: int = MAX_NAME_LENGTH) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{kind} must be a string, got {type(value).__name__} {value!r}")
+    if not value.strip():
+        raise InvalidInput(f"{kind} must not be empty; give it a short descriptive name")
+    if len(value) > max_length:
+        raise InvalidInput(
+            f"{kind} is {len(value)} characters long; the limit is {max_length}: {value[:40]!r}..."
+        )
+    return value
+
+
+def _json_or_none(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store:
+    """A run store at one location: a directory (SQLite + blobs) or a database URL."""
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self._lock = threading.Lock()
+        if config.is_url(location):
+            self._engine = self._read_engine = _server_engine(location)
+            self.is_sqlite = False
+            blobs = os.environ.get(config.BLOBS_ENV)
+            self._blob_root = Path(blobs) if blobs else None
+        else:
+            path = Path(location)
+            if path.exists() and not path.is_dir():
+                raise StoreLocationError(
+                    f"store location {path} is a file, not a directory; point --store or "
+                    f"{config.STORE_ENV} at a directory (it is created if missing)"
+                )
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreReadOnly(f"cannot create the store directory {path}: {exc}") from exc
+            self._engine, self._read_engine = _sqlite_engines(path / "mlops.db")
+            self.is_sqlite = True
+            self._blob_root = path / "blobs"
+        self._blobs = BlobStore(self._blob_root) if self._blob_root else None
+        self._ensure_schema()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.location}>"
+
+    # --- connections -------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction (SQLite: BEGIN IMMEDIATE, waiting on the busy timeout)."""
+        with self._translate_errors(), self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._translate_errors(), self._read_engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _translate_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            message = str(exc.orig).lower()
+            if "readonly" in message or "read-only" in message or "unable to open" in message:
+                raise StoreReadOnly(
+                    f"the store at {self.location} cannot be written ({exc.orig}); make it "
+                    f"writable or point --store / {config.STORE_ENV} at a writable directory"
+                ) from exc
+            if not self.is_sqlite:
+                raise StoreUnavailable(_server_problem(self.location, exc)) from exc
+            raise StoreError(f"database error in the store at {self.location}: {exc.orig}") from exc
+
+    @property
+    def blobs(self) -> BlobStore:
+        if self._blobs is None:
+            raise StoreLocationError(
+                f"this store ({self.location}) keeps runs in a database server; set "
+                f"{config.BLOBS_ENV} to a directory every machine can reach for snapshots and artifacts"
+            )
+        return self._blobs
+
+    def _ensure_schema(self) -> None:
+        with self._read() as conn:
+            version = s.read_version(conn)
+        if version == s.SCHEMA_VERSION:
+            return
+        self._check_not_newer(version)
+        with self._write() as conn:
+            if not self.is_sqlite:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7209412)")
+            version = s.read_version(conn)  # another process may have migrated meanwhile
+            self._check_not_newer(version)
+            for step in s.MIGRATIONS[version:]:
+                step(conn)
+            if version != s.SCHEMA_VERSION:
+                s.write_version(conn, s.SCHEMA_VERSION)
+
+    def _check_not_newer(self, version: int) -> None:
+        if version > s.SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"the store at {self.location} has schema version {version}, written by a newer "
+                f"jupyter-mlops; this one reads up to version {s.SCHEMA_VERSION}. Upgrade with "
+                "`pip install -U jupyter-mlops`; the store was left untouched."
+            )
+
+    def close(self) -> None:
+        self._engine.dispose()
+        if self._read_engine is not self._engine:
+            self._read_engine.dispose()
+
+    # --- writing runs ------------------------------------------------------------
+
+    def create_run(
+        self,
+        run_id: str,
+        *,
+        name: str,
+        experiment: str,
+        parent_id: str | None = None,
+        source: str = "api",
+        notebook_path: str | None = None,
+        env: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+        started_at: float | None = None,
+        pid: int | None = None,
+    ) -> None:
+        validate_name("run name", name)
+        validate_name("experiment name", experiment)
+        now = time.time() if started_at is None else started_at
+        with self._write() as conn:
+            if parent_id is not None:
+                self._require_run(conn, parent_id)
+            conn.execute(
+                s.runs.insert().values(
+                    id=run_id,
+                    name=name,
+                    experiment=experiment,
+                    status="running",
+                    parent_id=parent_id,
+                    started_at=now,
+                    heartbeat_at=now,
+                    host=HOST,
+                    pid=os.getpid() if pid is None else pid,
+                    note="",
+                    notebook_path=notebook_path,
+                    source=source,
+                    env=json.dumps(dict(env)) if env else None,
+                )
+            )
+            if params:
+                self._log_params(conn, run_id, params)
+            if tags:
+                self._set_tags(conn, run_id, tags)
+
+    def _require_run(self, conn: Connection, run_id: str) -> None:
+        if conn.execute(select(s.runs.c.id).where(s.runs.c.id == run_id)).first() is None:
+            raise RunNotFound(run_id, self.location)
+
+    def log_params(self, run_id: str, params: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            self._log_params(conn, run_id, params)
+
+    def _log_params(self, conn: Connection, run_id: str, params: Mapping[str, Any]) -> None:
+        rows = []
+        for key, value in params.items():
+            validate_name("param name", key, max_length=MAX_KEY_LENGTH)
+            text, number, as_text = param_columns(_jsonable_param(key, value))
+            rows.append({"run_id": run_id, "key": key, "value": text, "value_num": number,
+                         "value_str": as_text})
+        if not rows:
+            return
+        existing = dict(
+            conn.execute(
+                select(s.params.c.key, s.params.c.value).where(
+                    s.params.c.run_id == run_id, s.params.c.key.in_([r["key"] for r in rows])
+                )
+            ).all()
+        )
+        new_rows = []
+        for row in rows:
+            old = existing.get(row["key"])
+            if old is None:
+                new_rows.append(row)
+            elif old != row["value"]:
+                raise ParamConflict(
+                    f"param {row['key']!r} of run {run_id} is already {old} and cannot change to "
+                    f"{row['value']}; params are fixed once logged: log a metric or a tag for "
+                    "values that change, or start a new run"
+                )
+        if new_rows:
+            conn.execute(s.params.insert(), new_rows)
+
+    def set_tags(self, run_id: str, tags: Mapping[str, Any]) -> None:
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            self._set_tags(conn, run_id, tags)
+
+    def _set_tags(self, conn: Connection, run_id: str, tags: Mapping[str, Any]) -> None:
+        rows = []
+        for key, value in tags.items():
+            validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
+            rows.append({"run_id": run_id, "key": key, "value": str(value)})
+        if rows:
+            conn.execute(delete(s.tags).where(s.tags.c.run_id == run_id,
+                                              s.tags.c.key.in_([r["key"] for r in rows])))
+            conn.execute(s.tags.insert(), rows)
+
+    def delete_tags(self, run_id: str, keys: Iterable[str]) -> None:
+        with self._write() as conn:
+            conn.execute(delete(s.tags).where(s.tags.c.run_id == run_id, s.tags.c.key.in_(list(keys))))
+
+    def update_run(self, run_id: str, *, name: str | None = None, note: str | None = None,
+                   tags: Mapping[str, Any] | None = None) -> Run:
+        values: dict[str, Any] = {}
+        if name is not None:
+            values["name"] = validate_name("run name", name)
+        if note is not None:
+            if not isinstance(note, str):
+                raise InvalidInput(f"a note must be text, got {type(note).__name__}")
+            values["note"] = note
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            if values:
+                conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**values))
+            if tags is not None:
+                conn.execute(delete(s.tags).where(s.tags.c.run_id == run_id))
+                self._set_tags(conn, run_id, tags)
+        return self.get_run(run_id)
+
+    def write_batch(self, batch: WriteBatch) -> list[str]:
+        """Write what a process buffered, in one transaction: metric points (one chunk per
+        run and key), params, heartbeats and run ends. Returns warnings about params that
+        another process had already set to a different value (those are not changed)."""
+        now = time.time()
+        warnings: list[str] = []
+        with self._write() as conn:
+            run_ids = {run_id for run_id, _ in batch.series}
+            for run_id in sorted(run_ids):
+                self._append_chunks(conn, run_id, {k: v for (r, k), v in batch.series.items() if r == run_id})
+            for run_id, params in batch.params.items():
+                try:
+                    self._log_params(conn, run_id, params)
+                except ParamConflict as exc:
+                    warnings.append(str(exc))
+            if batch.heartbeat:
+                conn.execute(
+                    update(s.runs)
+                    .where(s.runs.c.id.in_(list(batch.heartbeat)), s.runs.c.status == "running")
+                    .values(heartbeat_at=now)
+                )
+            for run_id, (status, ended_at, error) in batch.ends.items():
+                values: dict[str, Any] = {"status": status, "ended_at": ended_at}
+                if error is not None:
+                    values["error"] = json.dumps(dict(error))
+                conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**values))
+        return warnings
+
+    def write_metrics(self, series: Mapping[tuple[str, str], tuple[Any, Any, Any]]) -> None:
+        """Append metric points: ``(run_id, key)`` → (int64 steps, float64 values, float64 times)."""
+        self.write_batch(WriteBatch(series=dict(series)))
+
+    def _append_chunks(self, conn: Connection, run_id: str, series: Mapping[str, tuple[Any, Any, Any]]) -> None:
+        mc, lm = s.metric_chunks, s.latest_metrics
+        next_seq = dict(conn.execute(
+            select(mc.c.key, func.max(mc.c.seq)).where(mc.c.run_id == run_id).group_by(mc.c.key)
+        ).all())
+        latest = {key: (step, ts) for key, step, ts in conn.execute(
+            select(lm.c.key, lm.c.step, lm.c.timestamp).where(lm.c.run_id == run_id)
+        ).all()}
+        chunks, inserts, updates = [], [], []
+        for key, (steps, values, timestamps) in series.items():
+            count = len(steps)
+            if not count:
+                continue
+            top = max(steps)
+            chunks.append({
+                "run_id": run_id, "key": key, "seq": next_seq.get(key, -1) + 1, "count": count,
+                "min_step": min(steps), "max_step": top, "data": pack(steps, values, timestamps),
+            })
+            last = count - 1 - steps[::-1].index(top)  # the latest point of the highest step
+            value = values[last]
+            row = {"run_id": run_id, "key": key, "step": top, "timestamp": timestamps[last],
+                   "value": None if math.isnan(value) else value,
+                   "value_repr": None if math.isfinite(value) else repr(value)}
+            current = latest.get(key)
+            if current is None:
+                inserts.append(row)
+            elif (top, timestamps[last]) >= current:
+                updates.append({"k_run": run_id, "k_key": key, "u_step": top, "u_timestamp": row["timestamp"],
+                                "u_value": row["value"], "u_repr": row["value_repr"]})
+        if chunks:
+            conn.execute(mc.insert(), chunks)
+        if inserts:
+            conn.execute(lm.insert(), inserts)
+        if updates:
+            conn.execute(_UPDATE_LATEST, updates)
+
+    def heartbeat(self, run_ids: Iterable[str]) -> None:
+        self.write_batch(WriteBatch(heartbeat=list(run_ids)))
+
+    def end_run(self, run_id: str, status: str = "finished", *, error: Mapping[str, Any] | None = None,
+                ended_at: float | None = None) -> None:
+        if status not in ENDED_STATUSES:
+            raise InvalidInput(f"a run ends as one of {', '.join(ENDED_STATUSES)}, not {status!r}")
+        values: dict[str, Any] = {"status": status, "ended_at": ended_at or time.time()}
+        if error is not None:
+            values["error"] = json.dumps(dict(error))
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**values))
+
+    def set_outputs(self, run_id: str, outputs: Mapping[str, Any]) -> None:
+        rows = []
+        for name, value in outputs.items():
+            validate_name("output name", name, max_length=MAX_KEY_LENGTH)
+            try:
+                text = json.dumps(value)
+            except TypeError as exc:
+                raise InvalidInput(
+                    f"output {name!r} must be a JSON value (number, text, list, dict), "
+                    f"got {type(value).__name__}: store files with log_artifact instead"
+                ) from exc
+            rows.append({"run_id": run_id, "name": name, "value": text})
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            conn.execute(delete(s.outputs).where(s.outputs.c.run_id == run_id,
+                                                 s.outputs.c.name.in_([r["name"] for r in rows])))
+            if rows:
+                conn.execute(s.outputs.insert(), rows)
+
+    def log_artifact(self, run_id: str, path: str | os.PathLike[str], name: str | None = None) -> Artifact:
+        source = Path(path)
+        if not source.is_file():
+            raise InvalidInput(f"artifact {source} is not a file; pass the path of an existing file")
+        name = validate_name("artifact name", name or source.name, max_length=500)
+        digest, size = self.blobs.put_file(source)
+        return self._record_artifact(run_id, name, digest, size)
+
+    def log_artifact_bytes(self, run_id: str, name: str, data: bytes) -> Artifact:
+        name = validate_name("artifact name", name, max_length=500)
+        return self._record_artifact(run_id, name, self.blobs.put(data), len(data))
+
+    def _record_artifact(self, run_id: str, name: str, digest: str, size: int) -> Artifact:
+        artifact = Artifact(name=name, digest=digest, size=size, created_at=time.time())
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            conn.execute(delete(s.artifacts).where(s.artifacts.c.run_id == run_id,
+                                                   s.artifacts.c.name == name))
+            conn.execute(s.artifacts.insert().values(run_id=run_id, name=name, digest=digest,
+                                                     size=size, created_at=artifact.created_at))
+        return artifact
+
+    def set_snapshot(self, run_id: str, notebook_json: bytes) -> str:
+        digest = self.blobs.put(notebook_json)
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
+        return digest
+
+    def set_execution_record(self, run_id: str, cells: Iterable[ExecutedCell]) -> None:
+        rows = [
+            {"run_id": run_id, "position": c.position, "execution_count": c.execution_count,
+             "source_hash": c.source_hash, "source": c.source, "out_of_order": c.out_of_order,
+             "stale": c.stale}
+            for c in cells
+        ]
+        with self._write() as conn:
+            conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
+            if rows:
+                conn.execute(s.executed_cells.insert(), rows)
+
+    def delete_run(self, run_id: str) -> None:
+        """Delete a run and its children with everything they logged (blobs stay shared)."""
+        with self._write() as conn:
+            self._require_run(conn, run_id)
+            doomed = [run_id]
+            frontier = [run_id]
+            while frontier:
+                frontier = list(conn.execute(select(s.runs.c.id).where(s.runs.c.parent_id.in_(frontier))).scalars())
+                doomed.extend(frontier)
+            for table in s.RUN_TABLES:
+                conn.execute(delete(table).where(table.c.run_id.in_(doomed)))
+            conn.execute(delete(s.runs).where(s.runs.c.id.in_(doomed)))
+
+    # --- reading ------------------------------------------------------------------
+
+    def reap(self) -> None:
+        """Mark runs whose process is gone as crashed, so none reads as running forever."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(s.runs.c.id, s.runs.c.host, s.runs.c.pid, s.runs.c.heartbeat_at,
+                       s.runs.c.started_at).where(s.runs.c.status == "running")
+            ).all()
+        if not rows:
+            return
+        now = time.time()
+        dead: dict[str, float] = {}
+        for run_id, host, pid, heartbeat_at, started_at in rows:
+            last_sign = heartbeat_at or started_at
+            if host == HOST and pid is not None:
+                if not _pid_alive(pid):
+                    dead[run_id] = last_sign
+            elif now - last_sign > HEARTBEAT_TIMEOUT:
+                dead[run_id] = last_sign
+        if not dead:
+            return
+        try:
+            with self._write() as conn:
+                for run_id, last_sign in dead.items():
+                    conn.execute(
+                        update(s.runs)
+                        .where(s.runs.c.id == run_id, s.runs.c.status == "running")
+                        .values(status="crashed", ended_at=last_sign)
+                    )
+        except StoreReadOnly:
+            pass
+
+    def get_run(self, run_id: str) -> Run:
+        if not isinstance(run_id, str) or not run_id:
+            raise RunNotFound(str(run_id), self.location)
+        self.reap()
+        with self._read() as conn:
+            row = conn.execute(select(s.runs).where(s.runs.c.id == run_id)).first()
+            if row is None:
+                matches = conn.execute(
+                    select(s.runs).where(s.runs.c.id.like(f"{_escape_like(run_id)}%", escape="\\")).limit(2)
+                ).all()
+                if len(matches) != 1 or len(run_id) < 4:
+                    raise RunNotFound(run_id, self.location)
+                row = matches[0]
+            return self._load_runs(conn, [row])[0]
+
+    def search_runs(
+        self,
+        filter: str | None = None,
+        experiment: str | None = None,
+        order_by: str | None = None,
+        limit: int | None = 100,
+        offset: int = 0,
+    ) -> list[Run]:
+        """Runs matching the filter, newest first unless ``order_by`` says otherwise."""
+        where = compile_filter(parse_filter(filter or ""))
+        keys = parse_order_by(order_by or "")
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise InvalidInput(f"limit must be a whole number ≥ 0, got {limit!r}")
+        if not isinstance(offset, int) or offset < 0:
+            raise InvalidInput(f"offset must be a whole number ≥ 0, got {offset!r}")
+        self.reap()
+        query = runs_query(where, experiment)
+        query = apply_order(query, keys) if keys else query.order_by(s.runs.c.started_at.desc(), s.runs.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+            return self._load_runs(conn, rows)
+
+    def count_runs(self, filter: str | None = None, experiment: str | None = None) -> int:
+        where = compile_filter(parse_filter(filter or ""))
+        query = select(func.count()).select_from(runs_query(where, experiment).subquery())
+        with self._read() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def experiments(self) -> list[str]:
+        with self._read() as conn:
+            return list(conn.execute(select(s.runs.c.experiment).distinct().order_by(s.runs.c.experiment)).scalars())
+
+    def _load_runs(self, conn: Connection, rows: list[Any]) -> list[Run]:
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        params: dict[str, dict[str, Any]] = {i: {} for i in ids}
+        metrics: dict[str, dict[str, float]] = {i: {} for i in ids}
+        tags: dict[str, dict[str, str]] = {i: {} for i in ids}
+        outputs: dict[str, dict[str, Any]] = {i: {} for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for run_id, key, value in conn.execute(
+                select(s.params.c.run_id, s.params.c.key, s.params.c.value).where(s.params.c.run_id.in_(chunk))
+            ):
+                params[run_id][key] = json.loads(value)
+            lm = s.latest_metrics
+            for run_id, key, value, value_repr in conn.execute(
+                select(lm.c.run_id, lm.c.key, lm.c.value, lm.c.value_repr).where(lm.c.run_id.in_(chunk))
+            ):
+                metrics[run_id][key] = float(value_repr) if value_repr else value
+            for run_id, key, value in conn.execute(
+                select(s.tags.c.run_id, s.tags.c.key, s.tags.c.value).where(s.tags.c.run_id.in_(chunk))
+            ):
+                tags[run_id][key] = value
+            for run_id, name, value in conn.execute(
+                select(s.outputs.c.run_id, s.outputs.c.name, s.outputs.c.value).where(s.outputs.c.run_id.in_(chunk))
+            ):
+                outputs[run_id][name] = json.loads(value)
+        return [
+            Run(
+                id=row.id, name=row.name, experiment=row.experiment, status=row.status,
+                parent_id=row.parent_id, started_at=row.started_at, ended_at=row.ended_at,
+                params=params[row.id], metrics=metrics[row.id], tags=tags[row.id], note=row.note or "",
+                notebook_path=row.notebook_path, source=row.source, env=_json_or_none(row.env) or {},
+                error=_json_or_none(row.error), outputs=outputs[row.id], host=row.host, pid=row.pid,
+                _store=self,
+            )
+            for row in rows
+        ]
+
+    def metric_keys(self, run_id: str) -> list[str]:
+        with self._read() as conn:
+            return list(conn.execute(
+                select(s.latest_metrics.c.key).where(s.latest_metrics.c.run_id == run_id).order_by(s.latest_metrics.c.key)
+            ).scalars())
+
+    def metric_history(self, run_id: str, key: str) -> MetricHistory:
+        mc = s.metric_chunks
+        with self._read() as conn:
+            rows = conn.execute(
+                select(mc.c.data, mc.c.count).where(mc.c.run_id == run_id, mc.c.key == key).order_by(mc.c.seq)
+            ).all()
+            if not rows:
+                self._require_run(conn, run_id)
+        return MetricHistory.from_chunks(key, ((bytes(data), count) for data, count in rows))
+
+    def snapshot_bytes(self, run_id: str) -> bytes | None:
+        with self._read() as conn:
+            digest = conn.execute(select(s.runs.c.snapshot).where(s.runs.c.id == run_id)).first()
+        if digest is None:
+            raise RunNotFound(run_id, self.location)
+        return self.blobs.get(digest[0]) if digest[0] else None
+
+    def snapshot(self, run_id: str) -> Any:
+        data = self.snapshot_bytes(run_id)
+        if data is None:
+            return None
+        import nbformat
+
+        return nbformat.reads(data.decode("utf-8"), as_version=4)
+
+    def artifacts(self, run_id: str) -> list[Artifact]:
+        a = s.artifacts
+        with self._read() as conn:
+            rows = conn.execute(
+                select(a.c.name, a.c.digest, a.c.size, a.c.created_at).where(a.c.run_id == run_id).order_by(a.c.name)
+            ).all()
+        return [Artifact(name=r.name, digest=r.digest, size=r.size, created_at=r.created_at) for r in rows]
+
+    def artifact_bytes(self, run_id: str, name: str) -> bytes:
+        a = s.artifacts
+        with self._read() as conn:
+            row = conn.execute(select(a.c.digest).where(a.c.run_id == run_id, a.c.name == name)).first()
+        if row is None:
+            raise InvalidInput(f"run {run_id} has no artifact named {name!r}; list them with Run.artifacts()")
+        return self.blobs.get(row[0])
+
+    def execution_record(self, run_id: str) -> list[ExecutedCell]:
+        ec = s.executed_cells
+        with self._read() as conn:
+            rows = conn.execute(select(ec).where(ec.c.run_id == run_id).order_by(ec.c.position)).all()
+        return [
+            ExecutedCell(position=r.position, execution_count=r.execution_count, source_hash=r.source_hash,
+                         source=r.source, out_of_order=bool(r.out_of_order), stale=bool(r.stale))
+            for r in rows
+        ]
+
+
+_UPDATE_LATEST = (
+    update(s.latest_metrics)
+    .where(s.latest_metrics.c.run_id == bindparam("k_run"), s.latest_metrics.c.key == bindparam("k_key"))
+    .values(step=bindparam("u_step"), timestamp=bindparam("u_timestamp"), value=bindparam("u_value"),
+            value_repr=bindparam("u_repr"))
+)
+
+
+@dataclass
+class WriteBatch:
+    """What the tracking writer hands the store in one transaction."""
+
+    series: dict[tuple[str, str], tuple[Any, Any, Any]] = field(default_factory=dict)
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    heartbeat: list[str] = field(default_factory=list)
+    ends: dict[str, tuple[str, float, Mapping[str, Any] | None]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.series or self.params or self.heartbeat or self.ends)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _jsonable_param(key: str, value: Any) -> Any:
+    try:
+        json.dumps(value, allow_nan=True)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(
+            f"param {key!r} must be a JSON value (number, text, bool, None, list or dict), "
+            f"got {type(value).__name__}: log repr(value) or str(value) if that is what you mean"
+        ) from exc
+    return value
+
+
+# --- engines ------------------------------------------------------------------------
+
+
+def _sqlite_engines(path: Path) -> tuple[Engine, Engine]:
+    url = f"sqlite:///{path}"
+
+    def make(begin: str) -> Engine:
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("PRAGMA busy_timeout = 60000")
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+            finally:
+                cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql(begin)
+
+        return engine
+
+    return make("BEGIN IMMEDIATE"), make("BEGIN")
+
+
+def _server_engine(url: str) -> Engine:
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if not url.startswith("postgresql+"):
+        raise StoreLocationError(
+            f"unsupported store URL {url!r}: use a directory or a postgresql://user@host:port/db URL"
+        )
+    try:
+        return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8)
+    except ImportError as exc:
+        raise StoreLocationError(
+            f"the PostgreSQL driver is missing ({exc}); install it with `pip install 'jupyter-mlops[postgres]'`"
+        ) from exc
+
+
+def _server_problem(url: str, exc: DBAPIError) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+        where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    except Exception:  # noqa: BLE001 - only for the message
+        where = "the database server"
+    first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    return (
+        f"cannot use the database server at {where}: {first_line}. Check that it is running, "
+        f"and the user, password and database in {config.STORE_ENV}"
+    )
+
+
+__all__ = ["RUN_STATUSES", "Store", "WriteBatch", "validate_name"]
