@@ -1,0 +1,38 @@
+# Quick start: `make demo` and `make test` on a fresh machine. Each sets itself up in .venv.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+EXTRAS ?= test,pandas,postgres,dask,plot,gpu
+STAMP := $(VENV)/.installed-stamp
+DEMO_DIR ?= examples/demo-project
+
+.PHONY: install system-deps test demo lab bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Chromium for the browser tests and PostgreSQL for the store tests, from Debian's packages.
+system-deps:
+	@bash .ci/system-deps
+
+test: install system-deps
+	$(PY) -m pytest -q
+
+demo: install
+	$(PY) examples/quickstart.py
+
+bench: install
+	bash benchmarks/run
+
+lint: install
+	$(VENV)/bin/ruff check jupyter_mlops tests benchmarks
+	$(VENV)/bin/ruff format --check jupyter_mlops tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
