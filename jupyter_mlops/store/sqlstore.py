@@ -87,7 +87,7 @@ class Store:
 
     def __init__(self, location: str) -> None:
         self.location = location
-        self._lock = threading.Lock()
+        self.read_only = False
         if config.is_url(location):
             self._engine = self._read_engine = _server_engine(location)
             self.is_sqlite = False
@@ -104,7 +104,10 @@ class Store:
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreReadOnly(f"cannot create the store directory {path}: {exc}") from exc
-            self._engine, self._read_engine = _sqlite_engines(path / "mlops.db")
+            database = path / "mlops.db"
+            # A store on read-only media can still be browsed: open it immutable, refuse writes.
+            self.read_only = database.exists() and not os.access(path, os.W_OK)
+            self._engine, self._read_engine = _sqlite_engines(database, read_only=self.read_only)
             self.is_sqlite = True
             self._blob_root = path / "blobs"
         self._blobs = BlobStore(self._blob_root) if self._blob_root else None
@@ -118,6 +121,8 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction (SQLite: BEGIN IMMEDIATE, waiting on the busy timeout)."""
+        if self.read_only:
+            raise StoreReadOnly(self._read_only_message("the folder is read-only"))
         with self._translate_errors(), self._engine.begin() as conn:
             yield conn
 
@@ -133,13 +138,16 @@ class Store:
         except OperationalError as exc:
             message = str(exc.orig).lower()
             if "readonly" in message or "read-only" in message or "unable to open" in message:
-                raise StoreReadOnly(
-                    f"the store at {self.location} cannot be written ({exc.orig}); make it "
-                    f"writable or point --store / {config.STORE_ENV} at a writable directory"
-                ) from exc
+                raise StoreReadOnly(self._read_only_message(str(exc.orig))) from exc
             if not self.is_sqlite:
                 raise StoreUnavailable(_server_problem(self.location, exc)) from exc
             raise StoreError(f"database error in the store at {self.location}: {exc.orig}") from exc
+
+    def _read_only_message(self, reason: str) -> str:
+        return (
+            f"the store at {self.location} cannot be written ({reason}); make it writable or point "
+            f"--store / {config.STORE_ENV} at a writable directory"
+        )
 
     @property
     def blobs(self) -> BlobStore:
@@ -156,6 +164,9 @@ class Store:
         if version == s.SCHEMA_VERSION:
             return
         self._check_not_newer(version)
+        if self.read_only:
+            raise StoreReadOnly(self._read_only_message(
+                f"it has schema version {version} and needs upgrading to {s.SCHEMA_VERSION}"))
         with self._write() as conn:
             if not self.is_sqlite:
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7209412)")
@@ -674,8 +685,8 @@ def _jsonable_param(key: str, value: Any) -> Any:
 # --- engines ------------------------------------------------------------------------
 
 
-def _sqlite_engines(path: Path) -> tuple[Engine, Engine]:
-    url = f"sqlite:///{path}"
+def _sqlite_engines(path: Path, read_only: bool = False) -> tuple[Engine, Engine]:
+    url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true" if read_only else f"sqlite:///{path}"
 
     def make(begin: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
@@ -686,8 +697,9 @@ def _sqlite_engines(path: Path) -> tuple[Engine, Engine]:
             cursor = dbapi_connection.cursor()
             try:
                 cursor.execute("PRAGMA busy_timeout = 60000")
-                cursor.execute("PRAGMA journal_mode = WAL")
-                cursor.execute("PRAGMA synchronous = NORMAL")
+                if not read_only:
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                    cursor.execute("PRAGMA synchronous = NORMAL")
             finally:
                 cursor.close()
 

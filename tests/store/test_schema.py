@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from jupyter_mlops.errors import SchemaTooNew
+from jupyter_mlops.store import schema
+from jupyter_mlops.store.sqlstore import Store
+
+
+def test_new_store_is_created_in_wal_mode_at_the_current_version(store_dir: Path) -> None:
+    Store(os.fspath(store_dir))
+    db = sqlite3.connect(store_dir / "mlops.db")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == str(
+        schema.SCHEMA_VERSION
+    )
+
+
+def test_an_old_store_is_upgraded_in_place_keeping_its_runs(store_dir: Path) -> None:
+    store_dir.mkdir()
+    engine = create_engine(f"sqlite:///{store_dir / 'mlops.db'}")
+    with engine.begin() as conn:
+        schema.MIGRATIONS[0](conn)
+        schema.write_version(conn, 1)
+        conn.execute(schema.runs.insert().values(
+            id="0000000000aaaaa", name="old", experiment="e", status="finished", started_at=1.0,
+            ended_at=2.0, note="", source="api"))
+    engine.dispose()
+
+    store = Store(os.fspath(store_dir))
+    run = store.get_run("0000000000aaaaa")
+    assert run.name == "old"
+    store.set_outputs(run.id, {"path": "x"})  # a table added by a later version
+    assert store.get_run(run.id).outputs == {"path": "x"}
+    db = sqlite3.connect(store_dir / "mlops.db")
+    assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == str(
+        schema.SCHEMA_VERSION
+    )
+
+
+def test_a_store_from_a_newer_version_is_refused_and_left_untouched(store_dir: Path) -> None:
+    Store(os.fspath(store_dir)).close()
+    db = sqlite3.connect(store_dir / "mlops.db")
+    db.execute("UPDATE mlops_meta SET value='99' WHERE key='schema_version'")
+    db.commit()
+    db.close()
+    before = (store_dir / "mlops.db").read_bytes()
+    with pytest.raises(SchemaTooNew, match=r"schema version 99.*pip install -U jupyter-mlops"):
+        Store(os.fspath(store_dir))
+    assert (store_dir / "mlops.db").read_bytes() == before
