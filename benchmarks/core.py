@@ -1,0 +1,289 @@
+"""Foundation benchmarks: this project next to MLflow on the same workloads.
+
+    python benchmarks/core.py                 # both (MLflow where it is installed)
+    python benchmarks/core.py --only ours     # or --only mlflow
+
+Each workload runs in a fresh process per tool so neither warms the other's caches.
+Prints one line per workload: ours, MLflow, and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Each snippet prints a JSON object of measurements. {store} is a fresh temp directory.
+OURS = {
+    "import": None,  # measured as a whole process
+    "lifecycle": """
+        import time, statistics, jupyter_mlops as mlops
+        store = mlops.get_store({store!r})
+        def once():
+            with mlops.start_run(store=store):
+                for k in range(5): mlops.log_param(f"p{{k}}", k * 0.1)
+                for k in range(5): mlops.log_metric(f"m{{k}}", k * 0.5)
+        once()
+        times = []
+        for _ in range(300):
+            t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
+        print(json.dumps({{"median_ms": statistics.median(times) * 1000}}))
+    """,
+    "log_metric": """
+        import time, jupyter_mlops as mlops
+        N = 1_000_000
+        run = mlops.start_run(store={store!r})
+        log = mlops.log_metric
+        t = time.perf_counter()
+        for i in range(N):
+            log("loss", i * 0.5)
+        mlops.end_run()
+        elapsed = time.perf_counter() - t
+        assert len(mlops.get_store({store!r}).metric_history(run.id, "loss")) == N
+        print(json.dumps({{"points_per_s": N / elapsed, "points": N}}))
+    """,
+    "search": """
+        import time, statistics, random, jupyter_mlops as mlops
+        from jupyter_mlops.store.ids import new_run_id
+        from jupyter_mlops.store.sqlstore import WriteBatch
+        import array
+        store = mlops.get_store({store!r})
+        rng = random.Random(0)
+        RUNS = 10_000
+        for i in range(RUNS):
+            run_id = new_run_id()
+            store.create_run(run_id, name=f"run-{{i}}", experiment="bench",
+                             params={{f"p{{k}}": rng.randint(0, 9) for k in range(10)}}, env={{}})
+            if i % 500 == 0 or i == RUNS - 1:
+                pass
+            series = {{(run_id, f"m{{k}}"): (array.array("q", [0]), array.array("d", [rng.random()]),
+                      array.array("d", [time.time()])) for k in range(10)}}
+            store.write_batch(WriteBatch(series=series, ends={{run_id: ("finished", time.time(), None)}}))
+        query = "params.p1 = 3 and metrics.m1 > 0.5"
+        found = store.search_runs(query, limit=100)
+        times = []
+        for _ in range(30):
+            t = time.perf_counter(); store.search_runs(query, limit=100); times.append(time.perf_counter() - t)
+        print(json.dumps({{"median_ms": statistics.median(times) * 1000, "runs": RUNS, "matched": len(found)}}))
+    """,
+    "history": """
+        import time, jupyter_mlops as mlops
+        N = 1_000_000
+        with mlops.start_run(store={store!r}) as run:
+            for i in range(N):
+                mlops.log_metric("loss", i * 0.5)
+        store = mlops.get_store({store!r})
+        times = []
+        for _ in range(5):
+            t = time.perf_counter(); h = store.metric_history(run.id, "loss"); times.append(time.perf_counter() - t)
+            assert len(h) == N
+        print(json.dumps({{"seconds": min(times), "points": N}}))
+    """,
+    "first_use": """
+        import time
+        t = time.perf_counter()
+        import jupyter_mlops as mlops
+        import jupyter_mlops.tracking
+        loaded = time.perf_counter()
+        with mlops.start_run(store={store!r} + "/fresh"):
+            mlops.log_metric("x", 1.0)
+        done = time.perf_counter()
+        print(json.dumps({{"ms": (done - t) * 1000, "after_import_ms": (done - loaded) * 1000}}))
+    """,
+}
+
+MLFLOW = {
+    "lifecycle": """
+        import time, statistics, mlflow, logging
+        logging.getLogger("mlflow").setLevel(logging.ERROR)
+        mlflow.set_tracking_uri({uri!r})
+        def once():
+            with mlflow.start_run():
+                for k in range(5): mlflow.log_param(f"p{{k}}", k * 0.1)
+                for k in range(5): mlflow.log_metric(f"m{{k}}", k * 0.5)
+        once()
+        times = []
+        for _ in range(30):
+            t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
+        print(json.dumps({{"median_ms": statistics.median(times) * 1000}}))
+    """,
+    "log_metric": """
+        import time, mlflow, logging
+        from mlflow.entities import Metric
+        logging.getLogger("mlflow").setLevel(logging.ERROR)
+        mlflow.set_tracking_uri({uri!r})
+        client = mlflow.MlflowClient()
+        with mlflow.start_run() as run:
+            N = 300
+            t = time.perf_counter()
+            for i in range(N):
+                mlflow.log_metric("loss", i * 0.5, step=i)
+            single = N / (time.perf_counter() - t)
+            B, BATCHES = 1000, 20
+            t = time.perf_counter()
+            now = int(time.time() * 1000)
+            for b in range(BATCHES):
+                client.log_batch(run.info.run_id, metrics=[Metric("batched", i * 0.5, now, b * B + i) for i in range(B)])
+            batched = B * BATCHES / (time.perf_counter() - t)
+        print(json.dumps({{"points_per_s": single, "batched_points_per_s": batched}}))
+    """,
+    "search": """
+        import time, statistics, random, mlflow, logging
+        from mlflow.entities import Metric, Param
+        logging.getLogger("mlflow").setLevel(logging.ERROR)
+        mlflow.set_tracking_uri({uri!r})
+        client = mlflow.MlflowClient()
+        exp = client.create_experiment("bench")
+        rng = random.Random(0)
+        RUNS = 1000
+        now = int(time.time() * 1000)
+        for i in range(RUNS):
+            run = client.create_run(exp)
+            client.log_batch(run.info.run_id,
+                             params=[Param(f"p{{k}}", str(rng.randint(0, 9))) for k in range(10)],
+                             metrics=[Metric(f"m{{k}}", rng.random(), now, 0) for k in range(10)])
+            client.set_terminated(run.info.run_id)
+        query = "params.p1 = '3' and metrics.m1 > 0.5"
+        found = client.search_runs([exp], query, max_results=100)
+        times = []
+        for _ in range(10):
+            t = time.perf_counter(); client.search_runs([exp], query, max_results=100); times.append(time.perf_counter() - t)
+        print(json.dumps({{"median_ms": statistics.median(times) * 1000, "runs": RUNS, "matched": len(found)}}))
+    """,
+    "history": """
+        import time, mlflow, logging
+        from mlflow.entities import Metric
+        logging.getLogger("mlflow").setLevel(logging.ERROR)
+        mlflow.set_tracking_uri({uri!r})
+        client = mlflow.MlflowClient()
+        N, B = 100_000, 1000
+        now = int(time.time() * 1000)
+        with mlflow.start_run() as run:
+            for b in range(N // B):
+                client.log_batch(run.info.run_id, metrics=[Metric("loss", i * 0.5, now, b * B + i) for i in range(B)])
+        t = time.perf_counter()
+        h = client.get_metric_history(run.info.run_id, "loss")
+        assert len(h) == N, len(h)
+        print(json.dumps({{"seconds": time.perf_counter() - t, "points": N}}))
+    """,
+    "first_use": """
+        import time
+        t = time.perf_counter()
+        import mlflow, logging
+        import mlflow.store.tracking.sqlalchemy_store
+        loaded = time.perf_counter()
+        logging.getLogger("mlflow").setLevel(logging.ERROR)
+        mlflow.set_tracking_uri({uri!r})
+        with mlflow.start_run():
+            mlflow.log_metric("x", 1.0)
+        done = time.perf_counter()
+        print(json.dumps({{"ms": (done - t) * 1000, "after_import_ms": (done - loaded) * 1000}}))
+    """,
+}
+
+
+def run_snippet(snippet: str, **fmt: str) -> dict:
+    code = "import json\n" + textwrap.dedent(snippet).format(**fmt)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=1800)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def import_time(module: str, repeat: int = 7) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+        times.append(time.perf_counter() - t)
+    baseline = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        baseline.append(time.perf_counter() - t)
+    return statistics.median(times), statistics.median(baseline)
+
+
+def mlflow_available() -> bool:
+    return subprocess.run([sys.executable, "-c", "import mlflow"], capture_output=True).returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=("ours", "mlflow"))
+    args = parser.parse_args()
+    with_mlflow = args.only != "ours" and mlflow_available()
+    with_ours = args.only != "mlflow"
+    if args.only != "ours" and not with_mlflow:
+        print("(MLflow is not installed here: `make bench` installs it in .venv-bench)")
+
+    rows: list[tuple[str, str, str, str]] = []
+
+    def fmt_ratio(ours: float | None, theirs: float | None, higher_is_better: bool) -> str:
+        if not ours or not theirs:
+            return "-"
+        ratio = ours / theirs if higher_is_better else theirs / ours
+        return f"{ratio:,.1f}x"
+
+    if with_ours or with_mlflow:
+        ours_t = import_time("jupyter_mlops") if with_ours else None
+        theirs_t = import_time("mlflow") if with_mlflow else None
+        rows.append(("import (wall, python -c)",
+                     f"{ours_t[0]:.3f} s (python alone {ours_t[1]:.3f} s)" if ours_t else "-",
+                     f"{theirs_t[0]:.3f} s" if theirs_t else "-",
+                     fmt_ratio(ours_t[0] if ours_t else None, theirs_t[0] if theirs_t else None, False)))
+
+    def both(name: str) -> tuple[dict | None, dict | None]:
+        ours = theirs = None
+        if with_ours:
+            with tempfile.TemporaryDirectory() as d:
+                ours = run_snippet(OURS[name], store=d)
+        if with_mlflow:
+            with tempfile.TemporaryDirectory() as d:
+                theirs = run_snippet(MLFLOW[name], uri=f"sqlite:///{d}/mlflow.db")
+        return ours, theirs
+
+    o, m = both("lifecycle")
+    rows.append(("run lifecycle (start, 5 params, 5 metrics, end), median",
+                 f"{o['median_ms']:.2f} ms" if o else "-", f"{m['median_ms']:.1f} ms" if m else "-",
+                 fmt_ratio(o and o["median_ms"], m and m["median_ms"], False)))
+    o, m = both("log_metric")
+    rows.append(("log_metric loop, 1,000,000 steps, persisted",
+                 f"{o['points_per_s']:,.0f} points/s" if o else "-",
+                 f"{m['points_per_s']:,.0f}/s one by one, {m['batched_points_per_s']:,.0f}/s log_batch" if m else "-",
+                 fmt_ratio(o and o["points_per_s"], m and m["batched_points_per_s"], True) + " vs log_batch"))
+    o, m = both("search")
+    rows.append(("search_runs, filter on params and metrics",
+                 f"{o['median_ms']:.1f} ms over {o['runs']:,} runs" if o else "-",
+                 f"{m['median_ms']:.1f} ms over {m['runs']:,} runs" if m else "-",
+                 fmt_ratio(o and o["median_ms"], m and m["median_ms"], False) + " (MLflow on 10x fewer runs)"))
+    o, m = both("history")
+    rows.append(("read a metric history",
+                 f"{o['seconds']:.3f} s for {o['points']:,} points" if o else "-",
+                 f"{m['seconds']:.3f} s for {m['points']:,} points" if m else "-",
+                 fmt_ratio(o and o["seconds"] / o["points"], m and m["seconds"] / m["points"], False) + " per point"))
+    o, m = both("first_use")
+    rows.append(("first use of an empty store: create + first run (modules loaded)",
+                 f"{o['after_import_ms']:.0f} ms" if o else "-", f"{m['after_import_ms']:.0f} ms" if m else "-",
+                 fmt_ratio(o and o["after_import_ms"], m and m["after_import_ms"], False)))
+    rows.append(("first use of an empty store, with the imports it needs",
+                 f"{o['ms']:.0f} ms" if o else "-", f"{m['ms']:.0f} ms" if m else "-",
+                 fmt_ratio(o and o["ms"], m and m["ms"], False)))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'workload'.ljust(width)} | jupyter-mlops | MLflow (SQLite) | faster by")
+    for name, ours_text, theirs_text, ratio in rows:
+        print(f"{name.ljust(width)} | {ours_text} | {theirs_text} | {ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
