@@ -31,7 +31,22 @@ _TRACKING = {
     "log_artifact", "set_tag", "set_tags", "output", "get_store",
 }
 
-__all__ = ["__version__", "search_runs", *sorted(_TRACKING)]
+__all__ = [
+    "__version__",
+    "active_run",
+    "end_run",
+    "get_store",
+    "log_artifact",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "output",
+    "search_runs",
+    "set_tag",
+    "set_tags",
+    "start_run",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -68,8 +83,10 @@ def load_ipython_extension(ipython: Any) -> None:
     load(ipython)
 
 
-def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "jupyter_mlops.server"}]
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    from .server import MlopsApp
+
+    return [{"module": "jupyter_mlops.server", "app": MlopsApp}]
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -137,7 +137,7 @@ class _Writer:
                   taken_params: list[tuple[ActiveRun, dict[str, Any]]]) -> None:
         """A failed write keeps its points and params, in front of any logged since."""
         with self.lock:
-            for active, _key, pending, (steps, values, timestamps) in taken:
+            for _active, _key, pending, (steps, values, timestamps) in taken:
                 steps.extend(pending.steps)
                 values.extend(pending.values)
                 timestamps.extend(pending.timestamps)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import nbformat
 
+    from .history import MetricHistory
     from .sqlstore import Store
 
 RUN_STATUSES = ("running", "finished", "failed", "interrupted", "crashed")
@@ -80,7 +81,8 @@ class Run:
             raise RuntimeError("this Run is not attached to a store")
         return self._store
 
-    def metric_history(self, key: str) -> list[MetricPoint]:
+    def metric_history(self, key: str) -> MetricHistory:
+        """Every point of one metric, in the order logged (a list-like of MetricPoint)."""
         return self._require_store().metric_history(self.id, key)
 
     def metric_keys(self) -> list[str]:

@@ -17,13 +17,13 @@ import datetime as _dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from ..errors import FilterSyntaxError
 
 # --- the tree -----------------------------------------------------------------------
 
-Literal = Union[str, float, int, bool, None]
+Literal = str | float | int | bool | None
 
 #: Run attributes a filter may name, with the kind of value they hold.
 ATTRIBUTES: dict[str, str] = {
@@ -77,7 +77,7 @@ class Not:
     part: Node
 
 
-Node = Union[Comparison, And, Or, Not]
+Node = Comparison | And | Or | Not
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ class MetricHistory(Sequence[MetricPoint]):
                 and self.timestamps == other.timestamps
             )
         if isinstance(other, (list, tuple)):
-            return len(other) == len(self) and all(a == b for a, b in zip(self, other))
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]

@@ -11,9 +11,8 @@ import json
 import math
 import os
 import socket
-import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -549,7 +548,7 @@ class Store:
         with self._read() as conn:
             return list(conn.execute(select(s.runs.c.experiment).distinct().order_by(s.runs.c.experiment)).scalars())
 
-    def _load_runs(self, conn: Connection, rows: list[Any]) -> list[Run]:
+    def _load_runs(self, conn: Connection, rows: Sequence[Any]) -> list[Run]:
         if not rows:
             return []
         ids = [row.id for row in rows]

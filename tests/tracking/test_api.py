@@ -99,9 +99,10 @@ def test_non_numeric_metric_values_are_a_clear_type_error(store_dir: Path, value
 
 
 def test_a_param_logged_again_with_another_value_is_refused_with_both_values(store_dir: Path) -> None:
-    with mlops.start_run(params={"lr": 0.1}, store=store_dir) as run:
-        with pytest.raises(ParamConflict, match=r"'lr'.*already 0\.1.*cannot change to 0\.2"):
-            mlops.log_param("lr", 0.2)
+    with mlops.start_run(params={"lr": 0.1}, store=store_dir) as run, pytest.raises(
+        ParamConflict, match=r"'lr'.*already 0\.1.*cannot change to 0\.2"
+    ):
+        mlops.log_param("lr", 0.2)
     assert mlops.get_store(store_dir).get_run(run.id).params == {"lr": 0.1}
 
 
