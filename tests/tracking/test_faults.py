@@ -154,3 +154,25 @@ def test_a_read_only_store_is_a_clear_error_and_stays_intact(store_dir: Path, tm
     assert "cannot be written" in out.stdout and "writable" in out.stdout
     assert {p.name: p.read_bytes() for p in store_dir.iterdir() if p.is_file()} == before
     assert mlops.get_store(store_dir).get_run(run.id).metrics == {"x": 1.0}
+
+
+@pytest.mark.parametrize(("ending", "status"), [("pass", "finished"), ("raise SystemExit(0)", "finished"),
+                                                ("raise ValueError('bad data')", "failed")])
+def test_runs_left_open_are_ended_at_interpreter_exit(store_dir: Path, tmp_path: Path, ending: str,
+                                                      status: str) -> None:
+    script = tmp_path / "open.py"
+    script.write_text(textwrap.dedent(
+        f"""
+        import sys, jupyter_mlops as mlops
+        run = mlops.start_run(name="left-open", store=sys.argv[1])
+        for i in range(1000):
+            mlops.log_metric("x", i)
+        {ending}
+        """
+    ))
+    subprocess.run([sys.executable, str(script), str(store_dir)], capture_output=True, timeout=60)
+    [run] = mlops.get_store(store_dir).search_runs()
+    assert run.status == status
+    assert len(run.metric_history("x")) == 1000
+    if status == "failed":
+        assert run.error is not None and run.error["ename"] == "ValueError"
