@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
+
+from mlops_test_postgres import PostgresServer, find_bin_dir  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +36,24 @@ def store(store_dir: Path):  # type: ignore[no-untyped-def]
     from jupyter_mlops.store import open_store
 
     return open_store(os.fspath(store_dir))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole session (skipped where none is installed)."""
+    if find_bin_dir() is None:
+        pytest.skip("PostgreSQL is not installed (make test installs Debian's postgresql as root)")
+    server = PostgresServer().start()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh store: an embedded SQLite folder, or a new database on the test PostgreSQL server
+    with its blobs in a temporary folder."""
+    if request.param == "sqlite":
+        return os.fspath(tmp_path / "store")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    monkeypatch.setenv("JUPYTER_MLOPS_BLOBS", os.fspath(tmp_path / "blobs"))
+    return server.create_database()

@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -343,6 +344,8 @@ class Store:
 
     def _append_chunks(self, conn: Connection, run_id: str, series: Mapping[str, tuple[Any, Any, Any]]) -> None:
         mc, lm = s.metric_chunks, s.latest_metrics
+        if not self.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises writers
+            conn.execute(_RUN_LOCK, {"run_id": run_id})
         next_seq = dict(conn.execute(
             select(mc.c.key, func.max(mc.c.seq)).where(mc.c.run_id == run_id).group_by(mc.c.key)
         ).all())
@@ -644,6 +647,9 @@ class Store:
             for r in rows
         ]
 
+
+# Writers of one run (the runner and its kernel) take turns choosing the next chunk numbers.
+_RUN_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:run_id))")
 
 _UPDATE_LATEST = (
     update(s.latest_metrics)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import jupyter_mlops as mlops
@@ -10,7 +8,7 @@ from jupyter_mlops.store.filter import And, Comparison, Not, Or, parse_filter, p
 
 
 @pytest.fixture
-def populated(store_dir: Path):  # type: ignore[no-untyped-def]
+def populated(store_location: str):  # type: ignore[no-untyped-def]
     specs = [
         ("train-a", "churn", {"lr": 0.1, "opt": "adam", "epochs": 5}, {"acc": 0.91, "loss": 0.3}, {"stage": "prod"}),
         ("train-b", "churn", {"lr": 0.01, "opt": "sgd", "epochs": 10}, {"acc": 0.85, "loss": 0.5}, {"stage": "dev"}),
@@ -18,11 +16,11 @@ def populated(store_dir: Path):  # type: ignore[no-untyped-def]
         ("eval", "vision", {"lr": 1, "flag": True, "name with space": "x"}, {"val/acc": 0.5}, {"stage": "prod"}),
     ]
     for name, experiment, params, metrics, tags in specs:
-        with mlops.start_run(name=name, experiment=experiment, params=params, tags=tags, store=store_dir):
+        with mlops.start_run(name=name, experiment=experiment, params=params, tags=tags, store=store_location):
             mlops.log_metrics(metrics)
-    with pytest.raises(RuntimeError), mlops.start_run(name="broken", experiment="churn", store=store_dir):
+    with pytest.raises(RuntimeError), mlops.start_run(name="broken", experiment="churn", store=store_location):
         raise RuntimeError("boom")
-    return mlops.get_store(store_dir)
+    return mlops.get_store(store_location)
 
 
 def names(runs) -> list[str]:  # type: ignore[no-untyped-def]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,9 @@ import jupyter_mlops as mlops
 from jupyter_mlops.errors import InvalidInput, NoActiveRun, ParamConflict, RunNotFound
 
 
-def test_a_run_keeps_typed_params_metrics_tags_and_outputs(store_dir: Path) -> None:
+def test_a_run_keeps_typed_params_metrics_tags_and_outputs(store_location: str) -> None:
     with mlops.start_run(name="train", experiment="exp", params={"lr": 0.1, "epochs": 3},
-                         tags={"stage": "dev"}, store=store_dir) as run:
+                         tags={"stage": "dev"}, store=store_location) as run:
         mlops.log_param("layers", [64, 32])
         mlops.log_params({"opt": "adam", "dropout": None, "nested": {"a": 1}})
         mlops.log_param("epochs", 3)  # the same value again is fine
@@ -24,7 +23,7 @@ def test_a_run_keeps_typed_params_metrics_tags_and_outputs(store_dir: Path) -> N
         assert mlops.active_run() is run
     assert mlops.active_run() is None
 
-    stored = mlops.get_store(store_dir).get_run(run.id)
+    stored = mlops.get_store(store_location).get_run(run.id)
     assert stored.status == "finished" and stored.ended_at is not None
     assert stored.params == {"lr": 0.1, "epochs": 3, "layers": [64, 32], "opt": "adam", "dropout": None,
                              "nested": {"a": 1}}
@@ -38,59 +37,59 @@ def test_a_run_keeps_typed_params_metrics_tags_and_outputs(store_dir: Path) -> N
     assert stored.metric_history("acc")[0].step == 10
 
 
-def test_nested_runs_and_explicit_parents(store_dir: Path) -> None:
-    with mlops.start_run(name="sweep", store=store_dir) as parent:
-        with mlops.start_run(name="child-1", store=store_dir) as child:
+def test_nested_runs_and_explicit_parents(store_location: str) -> None:
+    with mlops.start_run(name="sweep", store=store_location) as parent:
+        with mlops.start_run(name="child-1", store=store_location) as child:
             mlops.log_metric("acc", 0.5)
-        other = mlops.start_run(name="child-2", parent=parent.id, store=store_dir)
+        other = mlops.start_run(name="child-2", parent=parent.id, store=store_location)
         mlops.end_run(run=other)
         mlops.log_metric("best", 0.5)  # back on the parent
-    store = mlops.get_store(store_dir)
+    store = mlops.get_store(store_location)
     assert store.get_run(child.id).parent_id == parent.id
     assert [r.name for r in store.get_run(parent.id).children()] == ["child-1", "child-2"]
     assert store.get_run(parent.id).metrics == {"best": 0.5}
     with pytest.raises(RunNotFound):
-        mlops.start_run(parent="nosuchrun0000", store=store_dir)
+        mlops.start_run(parent="nosuchrun0000", store=store_location)
 
 
-def test_an_exception_marks_the_run_failed_and_propagates(store_dir: Path) -> None:
-    with pytest.raises(ZeroDivisionError), mlops.start_run(store=store_dir) as run:
+def test_an_exception_marks_the_run_failed_and_propagates(store_location: str) -> None:
+    with pytest.raises(ZeroDivisionError), mlops.start_run(store=store_location) as run:
         mlops.log_metric("x", 1)
         1 / 0  # noqa: B018
-    stored = mlops.get_store(store_dir).get_run(run.id)
+    stored = mlops.get_store(store_location).get_run(run.id)
     assert stored.status == "failed"
     assert stored.error is not None and stored.error["ename"] == "ZeroDivisionError"
     assert "1 / 0" in stored.error["traceback"]
     assert stored.metrics == {"x": 1.0}
 
 
-def test_ctrl_c_marks_the_run_interrupted(store_dir: Path) -> None:
-    with pytest.raises(KeyboardInterrupt), mlops.start_run(store=store_dir) as run:
+def test_ctrl_c_marks_the_run_interrupted(store_location: str) -> None:
+    with pytest.raises(KeyboardInterrupt), mlops.start_run(store=store_location) as run:
         raise KeyboardInterrupt
-    assert mlops.get_store(store_dir).get_run(run.id).status == "interrupted"
+    assert mlops.get_store(store_location).get_run(run.id).status == "interrupted"
 
 
-def test_nan_and_inf_are_kept_and_numpy_numbers_accepted(store_dir: Path) -> None:
+def test_nan_and_inf_are_kept_and_numpy_numbers_accepted(store_location: str) -> None:
     numpy = pytest.importorskip("numpy")
-    with mlops.start_run(store=store_dir) as run:
+    with mlops.start_run(store=store_location) as run:
         mlops.log_metric("nan", float("nan"))
         mlops.log_metric("inf", float("inf"))
         mlops.log_metric("ninf", -math.inf)
         mlops.log_metric("np", numpy.float32(0.5))
         mlops.log_metric("np", numpy.int64(3))
-    stored = mlops.get_store(store_dir).get_run(run.id)
+    stored = mlops.get_store(store_location).get_run(run.id)
     assert math.isnan(stored.metrics["nan"])
     assert stored.metrics["inf"] == math.inf and stored.metrics["ninf"] == -math.inf
     assert stored.metrics["np"] == 3.0
     assert math.isnan(stored.metric_history("nan")[0].value)
-    store = mlops.get_store(store_dir)
+    store = mlops.get_store(store_location)
     assert [r.id for r in store.search_runs("metrics.inf > 1e308")] == [run.id]
     assert [r.id for r in store.search_runs("metrics.nan = nan")] == [run.id]
 
 
 @pytest.mark.parametrize("value", ["0.5", None, [1.0], True, object()])
-def test_non_numeric_metric_values_are_a_clear_type_error(store_dir: Path, value: object) -> None:
-    with mlops.start_run(store=store_dir):
+def test_non_numeric_metric_values_are_a_clear_type_error(store_location: str, value: object) -> None:
+    with mlops.start_run(store=store_location):
         with pytest.raises(TypeError, match="metric 'loss' must be a number"):
             mlops.log_metric("loss", value)
         mlops.log_metric("loss", 1.0)
@@ -98,32 +97,32 @@ def test_non_numeric_metric_values_are_a_clear_type_error(store_dir: Path, value
             mlops.log_metric("loss", 1.0, step=1.5)  # type: ignore[arg-type]
 
 
-def test_a_param_logged_again_with_another_value_is_refused_with_both_values(store_dir: Path) -> None:
-    with mlops.start_run(params={"lr": 0.1}, store=store_dir) as run, pytest.raises(
+def test_a_param_logged_again_with_another_value_is_refused_with_both_values(store_location: str) -> None:
+    with mlops.start_run(params={"lr": 0.1}, store=store_location) as run, pytest.raises(
         ParamConflict, match=r"'lr'.*already 0\.1.*cannot change to 0\.2"
     ):
         mlops.log_param("lr", 0.2)
-    assert mlops.get_store(store_dir).get_run(run.id).params == {"lr": 0.1}
+    assert mlops.get_store(store_location).get_run(run.id).params == {"lr": 0.1}
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 251])
-def test_empty_or_over_long_names_are_refused(store_dir: Path, name: str) -> None:
+def test_empty_or_over_long_names_are_refused(store_location: str, name: str) -> None:
     with pytest.raises(InvalidInput, match="run name"):
-        mlops.start_run(name=name, store=store_dir)
+        mlops.start_run(name=name, store=store_location)
     with pytest.raises(InvalidInput, match="experiment name"):
-        mlops.start_run(experiment=name, store=store_dir)
-    with mlops.start_run(store=store_dir) as run:
+        mlops.start_run(experiment=name, store=store_location)
+    with mlops.start_run(store=store_location) as run:
         with pytest.raises(InvalidInput, match="metric name"):
             mlops.log_metric(name, 1.0)
         with pytest.raises(InvalidInput, match="param name"):
             mlops.log_param(name, 1)
         with pytest.raises(InvalidInput, match="tag name"):
             mlops.set_tag(name, "v")
-    assert mlops.get_store(store_dir).get_run(run.id).status == "finished"
+    assert mlops.get_store(store_location).get_run(run.id).status == "finished"
 
 
-def test_unserialisable_params_and_outputs_are_refused(store_dir: Path) -> None:
-    with mlops.start_run(store=store_dir):
+def test_unserialisable_params_and_outputs_are_refused(store_location: str) -> None:
+    with mlops.start_run(store=store_location):
         with pytest.raises(InvalidInput, match="must be a JSON value"):
             mlops.log_param("model", object())
         with pytest.raises(InvalidInput, match="must be a JSON value"):
@@ -135,8 +134,8 @@ def test_logging_without_a_run_says_how_to_start_one() -> None:
         mlops.log_metric("x", 1.0)
 
 
-def test_unknown_run_id(store_dir: Path) -> None:
-    store = mlops.get_store(store_dir)
+def test_unknown_run_id(store_location: str) -> None:
+    store = mlops.get_store(store_location)
     with pytest.raises(RunNotFound, match="no run with id 'nope'"):
         store.get_run("nope")
 
@@ -159,28 +158,28 @@ def test_artifacts_are_stored_once_and_read_back(store_dir: Path, tmp_path: Path
         store.log_artifact(first.id, tmp_path / "missing.bin")
 
 
-def test_notes_and_run_updates(store_dir: Path) -> None:
-    with mlops.start_run(store=store_dir) as run:
+def test_notes_and_run_updates(store_location: str) -> None:
+    with mlops.start_run(store=store_location) as run:
         run.set_note("tried a wider net")
-    store = mlops.get_store(store_dir)
+    store = mlops.get_store(store_location)
     updated = store.update_run(run.id, name="wide", tags={"k": "v"})
     assert (updated.name, updated.note, updated.tags) == ("wide", "tried a wider net", {"k": "v"})
 
 
-def test_a_run_with_ids_sortable_by_time(store_dir: Path) -> None:
+def test_a_run_with_ids_sortable_by_time(store_location: str) -> None:
     ids = []
     for _ in range(20):
-        with mlops.start_run(store=store_dir) as run:
+        with mlops.start_run(store=store_location) as run:
             ids.append(run.id)
     assert ids == sorted(ids) and len(set(ids)) == 20
 
 
-def test_search_runs_as_a_dataframe(store_dir: Path) -> None:
+def test_search_runs_as_a_dataframe(store_location: str) -> None:
     pytest.importorskip("pandas")
     for lr in (0.1, 0.2):
-        with mlops.start_run(params={"lr": lr}, store=store_dir):
+        with mlops.start_run(params={"lr": lr}, store=store_location):
             mlops.log_metric("acc", lr * 4)
-    frame = mlops.search_runs(order_by="metrics.acc desc", store=os.fspath(store_dir))
+    frame = mlops.search_runs(order_by="metrics.acc desc", store=store_location)
     assert list(frame["params.lr"]) == [0.2, 0.1]
     assert list(frame["metrics.acc"]) == [0.8, 0.4]
     assert {"run_id", "status", "started_at"} <= set(frame.columns)
