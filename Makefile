@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-EXTRAS ?= test,pandas,postgres,dask,plot,gpu
+EXTRAS ?= test,pandas,postgres,dask,plot,gpu,mlflow
 STAMP := $(VENV)/.installed-stamp
 DEMO_DIR ?= examples/demo-project
 

@@ -348,7 +348,7 @@ def error_info(exc: BaseException) -> dict[str, Any]:
 
 def start_run(
     name: str | None = None,
-    experiment: str = "default",
+    experiment: str | None = None,
     params: Mapping[str, Any] | None = None,
     tags: Mapping[str, Any] | None = None,
     parent: Run | ActiveRun | str | None = None,
@@ -358,13 +358,22 @@ def start_run(
     notebook_path: str | None = None,
     env: Mapping[str, Any] | None = None,
 ) -> ActiveRun:
-    """Start a run; it becomes the active run until it ends. Also a context manager."""
+    """Start a run; it becomes the active run until it ends. Also a context manager.
+
+    Started while another run is active (or with ``parent``), it is that run's child and,
+    unless ``experiment`` says otherwise, in the same experiment; else in ``"default"``.
+    """
     from .store.sqlstore import Store as _Store
 
     the_store = store if isinstance(store, _Store) else open_store(store)
     parent_id = parent if isinstance(parent, str) or parent is None else parent.id
+    parent_experiment = None if parent is None or isinstance(parent, str) else parent.experiment
     if parent_id is None and _stack and _stack[-1].store is the_store:
-        parent_id = _stack[-1].id
+        parent_id, parent_experiment = _stack[-1].id, _stack[-1].experiment
+    if experiment is None:  # a child stays in its parent's experiment
+        if parent_id and parent_experiment is None:
+            parent_experiment = the_store.get_run(parent_id).experiment
+        experiment = parent_experiment or "default"
     run_id = new_run_id()
     name = name if name is not None else f"run-{run_id[-5:]}"
     if env is None:

@@ -206,6 +206,8 @@ class Store:
         tags: Mapping[str, Any] | None = None,
         started_at: float | None = None,
         pid: int | None = None,
+        host: str | None = None,
+        note: str = "",
     ) -> None:
         validate_name("run name", name)
         validate_name("experiment name", experiment)
@@ -222,9 +224,9 @@ class Store:
                     parent_id=parent_id,
                     started_at=now,
                     heartbeat_at=now,
-                    host=HOST,
+                    host=host or HOST,
                     pid=os.getpid() if pid is None else pid,
-                    note="",
+                    note=note,
                     notebook_path=notebook_path,
                     source=source,
                     env=json.dumps(dict(env)) if env else None,

@@ -1,0 +1,1 @@
+"""Moving runs to and from other tracking tools."""
