@@ -9,6 +9,7 @@ as a copy. MLflow is an optional extra (``pip install 'jupyter-mlops[mlflow]'``)
 from __future__ import annotations
 
 import array
+import contextlib
 import json
 import math
 import os
@@ -244,10 +245,8 @@ def _import_run(client: Any, store: Store, their: Any, experiment: str, status: 
     note = tags.pop("mlflow.note.content", "")
     params: dict[str, Any] = {k: _typed(v) for k, v in their.data.params.items()}
     if PARAMS_TAG in tags:
-        try:
+        with contextlib.suppress(ValueError):
             params.update(json.loads(tags[PARAMS_TAG]))
-        except ValueError:
-            pass
     outputs = json.loads(tags[OUTPUTS_TAG]) if OUTPUTS_TAG in tags else {}
     kept = {k: v for k, v in tags.items() if not k.startswith(("mlflow.", "jupyter_mlops."))}
     kept[THEIR_ID_TAG] = their.info.run_id
