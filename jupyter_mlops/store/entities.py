@@ -44,7 +44,7 @@ class ExecutedCell:
     stale: bool
 
 
-@dataclass
+@dataclass(repr=False)
 class Run:
     id: str
     name: str
@@ -65,6 +65,23 @@ class Run:
     host: str | None = None
     pid: int | None = None
     _store: Store | None = field(default=None, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        metrics = {k: v for k, v in self.metrics.items() if not k.startswith("system/")}
+        return (f"Run(id={self.id!r}, name={self.name!r}, experiment={self.experiment!r}, "
+                f"status={self.status!r}, params={self.params!r}, metrics={metrics!r})")
+
+    def _repr_html_(self) -> str:
+        from ..display import run_html
+
+        return run_html(self)
+
+    def plot(self, *keys: str) -> Any:
+        """A chart of metric histories (all non-system metrics when no key is given)."""
+        from ..display import plot_metrics
+
+        chosen = list(keys) or [k for k in self.metric_keys() if not k.startswith("system/")]
+        return plot_metrics([self], chosen)
 
     @property
     def duration(self) -> float | None:
@@ -126,3 +143,25 @@ class Run:
             "host": self.host,
             "pid": self.pid,
         }
+
+
+class RunList(list[Run]):
+    """Runs as a list that shows itself as a table in notebooks and terminals."""
+
+    def __repr__(self) -> str:
+        from ..views import runs_table
+
+        return runs_table(self).rstrip("\n")
+
+    def _repr_html_(self) -> str:
+        from ..display import runs_html
+
+        return runs_html(self)
+
+    def plot(self, *keys: str) -> Any:
+        """Overlaid metric histories of these runs."""
+        from ..display import plot_metrics
+
+        if not keys:
+            raise TypeError("name the metric(s) to plot, e.g. runs.plot('loss')")
+        return plot_metrics(self, keys)

@@ -45,7 +45,7 @@ from ..errors import (
 )
 from . import schema as s
 from .blobs import BlobStore
-from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run
+from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
 from .query import apply_order, compile_filter, param_columns, runs_query
@@ -524,7 +524,7 @@ class Store:
         order_by: str | None = None,
         limit: int | None = 100,
         offset: int = 0,
-    ) -> list[Run]:
+    ) -> RunList:
         """Runs matching the filter, newest first unless ``order_by`` says otherwise."""
         where = compile_filter(parse_filter(filter or ""))
         keys = parse_order_by(order_by or "")
@@ -541,7 +541,7 @@ class Store:
             query = query.offset(offset)
         with self._read() as conn:
             rows = conn.execute(query).all()
-            return self._load_runs(conn, rows)
+            return RunList(self._load_runs(conn, rows))
 
     def count_runs(self, filter: str | None = None, experiment: str | None = None) -> int:
         where = compile_filter(parse_filter(filter or ""))
