@@ -53,3 +53,25 @@ def test_a_store_from_a_newer_version_is_refused_and_left_untouched(store_dir: P
     with pytest.raises(SchemaTooNew, match=r"schema version 99.*pip install -U jupyter-mlops"):
         Store(os.fspath(store_dir))
     assert (store_dir / "mlops.db").read_bytes() == before
+
+
+def test_postgres_store_upgrades_and_refuses_like_sqlite(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    url = postgres_server.create_database()
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        schema.MIGRATIONS[0](conn)
+        schema.write_version(conn, 1)
+        conn.execute(schema.runs.insert().values(
+            id="0000000000bbbbb", name="old", experiment="e", status="finished", started_at=1.0,
+            ended_at=2.0, note="", source="api"))
+    store = Store(url)
+    store.set_outputs("0000000000bbbbb", {"k": 1})
+    assert store.get_run("0000000000bbbbb").outputs == {"k": 1}
+    store.close()
+    with engine.begin() as conn:
+        schema.write_version(conn, 99)
+    with pytest.raises(SchemaTooNew, match="schema version 99"):
+        Store(url)
+    with engine.begin() as conn:
+        assert schema.read_version(conn) == 99
+    engine.dispose()
