@@ -1,0 +1,107 @@
+"""Overhead of ``%%track`` on a trivial cell, in one IPython process.
+
+    python benchmarks/track_bench.py
+
+Each variant runs 20 warm-up cells and then 200 measured ones, in a fresh IPython
+session of the same process (so every variant starts with an empty history: the
+execution record and a history snapshot grow with it). Snapshot and execution record
+included; the summary line is displayed (to a captured output) unless ``--quiet``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+WARM_UP, MEASURED = 20, 200
+
+
+def median_ms(shell, cell: str) -> float:
+    shell.reset(new_session=True)
+    times = []
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for index in range(WARM_UP + MEASURED):
+            start = time.perf_counter()
+            result = shell.run_cell(cell, store_history=True)
+            elapsed = time.perf_counter() - start
+            if not result.success:
+                raise RuntimeError(f"{cell!r} failed: {result.error_in_exec or result.error_before_exec}")
+            if index >= WARM_UP:
+                times.append(elapsed)
+    return statistics.median(times) * 1000
+
+
+def big_notebook(path: str, megabytes: float) -> None:
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    image = base64.b64encode(os.urandom(int(megabytes * 1_000_000 * 3 / 4))).decode()
+    notebook.cells = [nbformat.v4.new_code_cell("plot()", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": image})])]
+    notebook.cells += [nbformat.v4.new_code_cell(f"step_{i} = {i}") for i in range(100)]
+    nbformat.write(notebook, path)
+
+
+def mlflow_reference() -> float | None:
+    """MLflow start_run + log_params + end_run (SQLite backend), median ms; None without MLflow."""
+    code = textwrap.dedent("""
+        import json, statistics, sys, time, mlflow
+        mlflow.set_tracking_uri(f"sqlite:///{sys.argv[1]}/mlflow.db")
+        def once():
+            mlflow.start_run(); mlflow.log_params({"x": 1}); mlflow.end_run()
+        for _ in range(10): once()
+        times = []
+        for _ in range(100):
+            t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
+        print(json.dumps(statistics.median(times) * 1000))
+    """)
+    with tempfile.TemporaryDirectory() as folder:
+        out = subprocess.run([sys.executable, "-c", code, folder], capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
+
+
+def main() -> int:
+    folder = tempfile.mkdtemp(prefix="track-bench-")
+    os.environ["JUPYTER_MLOPS_STORE"] = os.path.join(folder, "store")
+    os.environ["IPYTHONDIR"] = os.path.join(folder, "ipython")
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    shell = InteractiveShell.instance(config=config)
+    shell.run_cell("%load_ext jupyter_mlops")
+
+    rows = []
+    for label in ("no notebook file (snapshot from history)", "5 MB notebook file, unchanged between cells"):
+        if label.startswith("5 MB"):
+            path = os.path.join(folder, "big.ipynb")
+            big_notebook(path, 5)
+            os.environ["JPY_SESSION_NAME"] = path
+        plain = median_ms(shell, "x = 1")
+        tracked = median_ms(shell, "%%track\nx = 1")
+        quiet = median_ms(shell, "%%track --quiet\nx = 1")
+        rows.append((label, plain, tracked, quiet))
+
+    print(f"%%track overhead on `x = 1`, median of {MEASURED} cells after {WARM_UP} warm-up "
+          "(snapshot and execution record included)")
+    for label, plain, tracked, quiet in rows:
+        print(f"  {label}: untracked {plain:.3f} ms; %%track {tracked:.2f} ms (+{tracked - plain:.2f} ms); "
+              f"%%track --quiet {quiet:.2f} ms (+{quiet - plain:.2f} ms)")
+    reference = mlflow_reference()
+    if reference is not None:
+        print(f"  MLflow start_run + log_params + end_run (SQLite): {reference:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,331 @@
+"""The run of a tracked cell (``%%track``) or of a span of cells (``%track start`` … ``stop``).
+
+What a run records, beside what the code logs itself:
+
+- params: literal top-level assignments of the cell(s), the notebook's ``parameters`` and
+  ``injected-parameters`` cells (their names, with the kernel's current values when those
+  are plain literals, else the saved ones), and the variables named with ``--param``.
+  A captured param that the code already logged with another value keeps the logged one
+  (with a warning): capture never breaks a cell.
+- the notebook snapshot (the saved file, else one built from the kernel's history) and
+  the execution record; the cell's own source is the record's last entry.
+- the environment, and system metrics sampled while the run is open.
+
+Inside a notebook executed by the runner (``JUPYTER_MLOPS_RUN_ID`` set) everything goes
+to the runner's run, which is neither ended nor given a snapshot here: the runner stores
+the executed notebook itself when it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import config, tracking
+from ..errors import InvalidInput, MlopsError, ParamConflict
+from .environment import capture_environment
+from .execution import build_record, kernel_history
+from .notebook import (
+    NotebookUnreadable,
+    SavedNotebook,
+    Snapshot,
+    find_notebook,
+    read_notebook,
+    take_snapshot,
+)
+from .params import literal_assignments, namespace_values, notebook_parameters, to_param
+from .system import SystemSampler
+
+# Cells tracked within this many seconds share one look at git (unless it changed).
+GIT_MAX_AGE = 2.0
+SUMMARY_METRICS = 5
+
+Warn = Callable[[str], None]
+
+
+@dataclass
+class TrackOptions:
+    """What ``%%track`` / ``%track start`` were asked for on their line."""
+
+    name: str | None = None
+    experiment: str = "default"
+    params: tuple[str, ...] = ()
+    metrics: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+    snapshot: bool = True
+    quiet: bool = False
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The line shown after a tracked cell."""
+
+    run_id: str
+    name: str
+    status: str
+    duration: float | None
+    metrics: dict[str, float]
+    attached: bool = False
+
+
+def current_execution_count(shell: Any, history: list[tuple[int, str]]) -> int | None:
+    result = getattr(getattr(shell, "displayhook", None), "exec_result", None)
+    count = getattr(result, "execution_count", None)
+    if isinstance(count, int):
+        return count
+    return history[-1][0] if history else None
+
+
+class TrackedRun:
+    """A run being recorded for one cell or a span of cells. Use :meth:`begin`, then
+    :meth:`finish` (which never raises: problems become warnings)."""
+
+    def __init__(self, shell: Any, options: TrackOptions, warn: Warn, run: tracking.ActiveRun, *,
+                 attached: bool, detach: bool, notebook_path: Path | None,
+                 captured: dict[str, Any]) -> None:
+        self.shell = shell
+        self.options = options
+        self.warn = warn
+        self.run = run
+        self.attached = attached
+        self._detach = detach
+        self.notebook_path = notebook_path
+        self.captured_params = captured
+        self.started = time.monotonic()
+        self._sampler: SystemSampler | None = None
+
+    @property
+    def id(self) -> str:
+        return self.run.id
+
+    # --- starting -----------------------------------------------------------------
+
+    @classmethod
+    def begin(cls, shell: Any, options: TrackOptions, warn: Warn, *, capture_notebook: bool = True) -> TrackedRun:
+        """Start the run (or attach to the runner's). ``capture_notebook`` stores the snapshot
+        and execution record now (a cell); a span stores them when it finishes."""
+        runner_run = os.environ.get(config.RUN_ID_ENV)
+        if runner_run:
+            tracked = cls._attach(shell, options, warn, runner_run)
+        else:
+            tracked = cls._start(shell, options, warn, capture_notebook)
+        try:
+            tracked._sampler = SystemSampler(tracked.run.log_metrics).start()
+        except KeyboardInterrupt:
+            tracked.finish("interrupted", summary=False)
+            raise
+        except Exception as exc:  # noqa: BLE001 - the run is recorded without system metrics
+            warn(f"system metrics are not recorded: {exc}")
+        return tracked
+
+    @classmethod
+    def _attach(cls, shell: Any, options: TrackOptions, warn: Warn, run_id: str) -> TrackedRun:
+        current = tracking.active_run()
+        reuse = current is not None and current.id == run_id and not current._owned
+        run = current if reuse and current is not None else tracking.attach_run(run_id)
+        if options.name or options.experiment != "default":
+            warn(f"--name and --experiment are ignored in a notebook run by jupyter mlops: "
+                 f"this cell logs into its run {run_id}")
+        if options.tags:
+            run.set_tags(options.tags)
+        return cls(shell, options, warn, run, attached=True, detach=not reuse, notebook_path=None, captured={})
+
+    @classmethod
+    def _start(cls, shell: Any, options: TrackOptions, warn: Warn, capture_notebook: bool) -> TrackedRun:
+        history = kernel_history(shell)
+        path, problem = find_notebook(shell.user_ns)
+        saved: SavedNotebook | None = None
+        tags = dict(options.tags)
+        snapshot: Snapshot | None = None
+        if capture_notebook and options.snapshot:
+            snapshot, saved = take_snapshot(shell.user_ns, history)
+            tags.update(snapshot.tags)
+        elif path is not None:
+            saved, problem = _read(path)
+        if problem and capture_notebook and not options.snapshot:
+            warn(f"the execution record is built without the notebook file: {problem}")
+
+        captured: dict[str, Any] = {}
+        if saved is not None:
+            defaults = notebook_parameters((c.source, c.tags) for c in saved.code_cells)
+            captured = {**defaults, **namespace_values(defaults, shell.user_ns)}
+
+        count = current_execution_count(shell, history)
+        name = options.name or _default_name(path, count)
+        env = capture_environment(path or os.getcwd(), git_max_age=GIT_MAX_AGE)
+        run = tracking.start_run(name, options.experiment, tags=tags, source="cell",
+                                 notebook_path=str(path) if path else None, env=env)
+        tracked = cls(shell, options, warn, run, attached=False, detach=False, notebook_path=path,
+                      captured=captured)
+        if capture_notebook:
+            try:
+                tracked._store_notebook(history, saved, snapshot)
+            except KeyboardInterrupt:  # no run may stay open (and parent later cells) after this
+                tracking.end_run("interrupted", run=run)
+                raise
+        return tracked
+
+    # --- while it runs -------------------------------------------------------------
+
+    def note_cell(self, source: str) -> None:
+        """Capture the literal assignments of a cell that ran in this run (later ones win)."""
+        try:
+            code = self.shell.transform_cell(source) if hasattr(self.shell, "transform_cell") else source
+        except Exception:  # noqa: BLE001 - a cell IPython cannot transform has no literals for us
+            return
+        self.note_literals(literal_assignments(code))
+
+    def note_literals(self, literals: Mapping[str, Any]) -> None:
+        """Keep literal assignments as params, but not those of ``--metric`` variables."""
+        self.captured_params.update({k: v for k, v in literals.items() if k not in self.options.metrics})
+
+    # --- finishing -------------------------------------------------------------------
+
+    def finish(self, status: str, error: Mapping[str, Any] | None = None, *,
+               capture_notebook: bool = False, summary: bool = True) -> RunSummary | None:
+        """Record the end of the run; returns its summary (None when not asked for, or when the
+        end could not be recorded)."""
+        try:
+            if self._sampler is not None:
+                self._sampler.stop()
+            if not self.attached and self.run.status != "running":
+                return self.summary(self.run.status) if summary else None  # the code ended the run
+            self._log_captured(status)
+            if capture_notebook and not self.attached:
+                self._capture_notebook_at_end()
+            if self.attached:
+                if self._detach:
+                    tracking.end_run(status, run=self.run)
+                else:
+                    self.run.flush()
+            else:
+                tracking.end_run(status, run=self.run, error=error)
+            return self.summary(status) if summary else None
+        except Exception as exc:  # noqa: BLE001 - the user's work is never blocked by tracking
+            self.warn(f"could not record the end of run {self.run.id}: {exc}")
+            if self.run.status == "running" and not self.attached:
+                with contextlib.suppress(Exception):
+                    tracking.end_run(status, run=self.run, error=error)
+            return None
+
+    def _log_captured(self, status: str) -> None:
+        namespace = self.shell.user_ns
+        params = dict(self.captured_params)
+        if status != "finished":  # the cell stopped early: keep only assignments that ran
+            params = {k: v for k, v in params.items() if k in namespace and to_param(namespace[k]) == (True, v)}
+        for name in self.options.params:
+            if name not in namespace:
+                if status == "finished":
+                    self.warn(f"--param {name}: no variable named {name!r} after the cell; not recorded")
+                continue
+            ok, value = to_param(namespace[name])
+            if not ok:
+                self.warn(f"--param {name}: a {type(namespace[name]).__name__} is not a JSON value; "
+                          "its repr is recorded instead")
+            params[name] = value
+        for key, value in params.items():
+            try:
+                self.run.log_params({key: value})
+            except ParamConflict:
+                self.warn(f"param {key!r} was already logged as {_short(self.run.params.get(key))} in run "
+                          f"{self.run.id}; keeping that, not {_short(value)}")
+            except InvalidInput as exc:
+                self.warn(f"param {key!r} not recorded: {exc}")
+        for name in self.options.metrics:
+            if name not in namespace:
+                if status == "finished":
+                    self.warn(f"--metric {name}: no variable named {name!r} after the cell; not recorded")
+                continue
+            try:
+                self.run.log_metric(name, namespace[name])
+            except (TypeError, MlopsError) as exc:
+                self.warn(f"--metric {name} not recorded: {exc}")
+
+    def _store_notebook(self, history: list[tuple[int, str]], saved: SavedNotebook | None,
+                        snapshot: Snapshot | None) -> None:
+        store = self.run.store
+        try:
+            if snapshot is not None:
+                digest = saved.digest if saved is not None and snapshot.origin == "file" else None
+                _set_snapshot(store, self.run.id, snapshot.data, digest)
+            store.set_execution_record(self.run.id, build_record(history, saved))
+        except Exception as exc:  # noqa: BLE001 - the run goes on without them
+            self.warn(f"could not store the notebook snapshot of run {self.run.id}: {exc}")
+
+    def _capture_notebook_at_end(self) -> None:
+        history = kernel_history(self.shell)
+        snapshot = None
+        saved = None
+        if self.options.snapshot:
+            snapshot, saved = take_snapshot(self.shell.user_ns, history)
+            self.run.set_tags(snapshot.tags)
+        elif self.notebook_path is not None:
+            saved, _ = _read(self.notebook_path)
+        self._store_notebook(history, saved, snapshot)
+
+    def summary(self, status: str) -> RunSummary:
+        name, stored_status, duration, metrics = _stored_summary(self.run.store, self.run.id)
+        metrics = {k: v for k, v in metrics.items() if not k.startswith("system/")}
+        chosen = [k for k in self.options.metrics if k in metrics]
+        chosen += sorted(k for k in metrics if k not in chosen)
+        if self.attached:  # the runner's run is still open: this cell's own time
+            stored_status, duration = status, time.monotonic() - self.started
+        return RunSummary(run_id=self.run.id, name=name, status=stored_status, duration=duration,
+                          metrics={k: metrics[k] for k in chosen[:SUMMARY_METRICS]}, attached=self.attached)
+
+
+def _stored_summary(store: Any, run_id: str) -> tuple[str, str, float | None, dict[str, float]]:
+    """Name, status, duration and last metric values of a run, in one light read."""
+    from sqlalchemy import select
+
+    from ..store import schema as s
+
+    latest = s.latest_metrics
+    with store._read() as conn:
+        row = conn.execute(select(s.runs.c.name, s.runs.c.status, s.runs.c.started_at, s.runs.c.ended_at)
+                           .where(s.runs.c.id == run_id)).one()
+        points = conn.execute(select(latest.c.key, latest.c.value, latest.c.value_repr)
+                              .where(latest.c.run_id == run_id)).all()
+    duration = None if row.ended_at is None else row.ended_at - row.started_at
+    metrics = {key: float(text) if text else value for key, value, text in points}
+    return row.name, row.status, duration, metrics
+
+
+def _set_snapshot(store: Any, run_id: str, data: bytes, digest: str | None) -> None:
+    """Store a run's snapshot. A saved notebook already hashed and stored (the same file as
+    an earlier cell's) only gets its digest recorded: a large notebook is not hashed again."""
+    if digest is not None and store.blobs.exists(digest):
+        from sqlalchemy import update
+
+        from ..store import schema as s
+
+        with store._write() as conn:
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
+        return
+    store.set_snapshot(run_id, data)
+
+
+def _read(path: Path) -> tuple[SavedNotebook | None, str | None]:
+    try:
+        return read_notebook(path), None
+    except NotebookUnreadable as exc:
+        return None, str(exc)
+
+
+def _default_name(path: Path | None, count: int | None) -> str:
+    where = path.stem if path is not None else "cell"
+    return f"{where} [{count}]" if count is not None else where
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__ = ["RunSummary", "TrackOptions", "TrackedRun", "current_execution_count"]
