@@ -321,17 +321,15 @@ class TrackMagics(Magics):
         return show_runs(line)
 
 
-def show_runs(filter_text: str, limit: int = 50) -> None:
-    """The run browser of ``%runs``: a table of the newest runs matching the filter."""
-    from .errors import MlopsError
-    from .store import open_store
-    from .views import runs_table
+def show_runs(filter_text: str) -> Any:
+    """The run browser of ``%runs``: the runs matching the filter, newest first.
 
-    try:
-        runs = open_store().search_runs(filter_text.strip() or None, limit=limit)
-    except MlopsError as exc:
-        raise UsageError(str(exc)) from None
-    print(runs_table(runs), end="")
+    Front ends that render widgets get the interactive browser (a bad filter is shown
+    under its filter box); others get a plain-text table.
+    """
+    from .widgets import show_runs as show_browser
+
+    return show_browser(filter_text.strip() or None)
 
 
 def _warm_up() -> None:
