@@ -68,3 +68,24 @@ def test_installed_as_jupyter_subcommand(populated: Path) -> None:
     help_text = subprocess.run([str(jupyter), "mlops", "runs", "--help"], capture_output=True, text=True,
                                check=True).stdout
     assert "example:" in help_text
+
+
+def test_top_level_help_works(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    assert "COMMAND" in capsys.readouterr().out
+
+
+def test_every_command_has_help_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    from jupyter_mlops.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert {"runs", "show", "run", "sweep", "pipeline", "rerun", "diff", "export", "import", "enable"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as caught:
+            main([name, "--help"])
+        assert caught.value.code == 0, name
+        out = capsys.readouterr().out
+        assert "example" in out and "--store" in out, name
