@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .control_panel.api import controls
     from .tracking import (
         active_run,
         end_run,
@@ -34,6 +35,7 @@ _TRACKING = {
 __all__ = [
     "__version__",
     "active_run",
+    "controls",
     "end_run",
     "get_store",
     "log_artifact",
@@ -56,6 +58,11 @@ def __getattr__(name: str) -> Any:
         value = getattr(tracking, name)
         globals()[name] = value  # later lookups skip this function
         return value
+    if name == "controls":
+        from .control_panel.api import controls
+
+        globals()[name] = controls
+        return controls
     raise AttributeError(f"module 'jupyter_mlops' has no attribute {name!r}")
 
 

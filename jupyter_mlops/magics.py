@@ -35,6 +35,8 @@ _OPTION_HELP = {
     "tag": "set a tag KEY=VALUE on the run (repeatable)",
     "no_snapshot": "do not store the notebook snapshot (the execution record is still kept)",
     "quiet": "do not show the one-line summary after the cell",
+    "controls": "show controls for the cell's literal params and a Run button; each press is a new "
+                "tracked run with the controls' values (headless: the cell runs once as it is)",
 }
 
 
@@ -232,7 +234,8 @@ class TrackMagics(Magics):
     @cell_magic("track")
     @magic_arguments(name="%track")
     @_track_options
-    def track_cell(self, line: str, cell: str) -> None:
+    @argument("--controls", action="store_true", help=_OPTION_HELP["controls"])
+    def track_cell(self, line: str, cell: str) -> Any:
         """Run this cell as a tracked run.
 
         The run records the cell's params (literal assignments such as ``lr = 0.1``, the
@@ -245,6 +248,10 @@ class TrackMagics(Magics):
 
         Inside a notebook executed by ``jupyter mlops run``, the cell logs into that run.
 
+        ``--controls`` shows controls for the cell's literal params and a Run button instead
+        of running the cell: each press runs it with the controls' values as a new tracked
+        run (see :mod:`jupyter_mlops.control_panel`). Headless it runs once, with its own values.
+
         Example::
 
             %%track --name baseline --param model --metric acc --tag stage=dev
@@ -253,8 +260,14 @@ class TrackMagics(Magics):
                 mlops.log_metric("loss", 1 / (step + 1))
         """
         __tracebackhide__ = True
-        options = _options(_parse(self.track_cell, line))
+        args = _parse(self.track_cell, line)
+        options = _options(args)
+        if args.controls:
+            from .control_panel.cell import track_with_controls
+
+            return track_with_controls(self.shell, cell, options, line)
         run_tracked_cell(self.shell, cell, options)
+        return None
 
     @line_magic("track")
     @magic_arguments(name="track")
