@@ -3,9 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-EXTRAS ?= test,pandas,postgres,dask,plot,gpu,mlflow
+EXTRAS ?= test,pandas,postgres,dask,plot,gpu,mlflow,examples
 STAMP := $(VENV)/.installed-stamp
-DEMO_DIR ?= examples/demo-project
 
 .PHONY: install system-deps test demo lab bench lint clean
 
@@ -25,7 +24,11 @@ test: install system-deps
 	$(PY) -m pytest -q
 
 demo: install
-	$(PY) examples/quickstart.py
+	$(PY) examples/demo.py
+
+# JupyterLab on the demo project, with the MLOps sidebar on its runs.
+lab: install
+	cd examples/digits && ../../$(VENV)/bin/jupyter lab
 
 bench: install
 	bash benchmarks/run

@@ -1,0 +1,188 @@
+"""The run browser's REST API and sidebar on a store of 10,000 runs.
+
+    python benchmarks/sidebar_bench.py
+
+Targets (issue 5): ``GET runs`` first page <= 50 ms; a 1,000,000-point metric served
+downsampled to <= 2,000 points in <= 200 ms; the sidebar shows its first page within 1 s
+of opening, measured in the browser (needs Chromium and the playwright package; skipped
+otherwise). Requests are timed by the client over HTTP on 127.0.0.1 against a real
+``jupyter lab`` with token authentication.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+
+RUNS = 10_000
+POINTS = 1_000_000
+MAX_POINTS = 2_000
+
+
+def fill_store(location: Path) -> str:
+    """10,000 finished runs with params and metrics, and one with a 1,000,000-point metric."""
+    from jupyter_mlops.store import forget_stores, open_store
+    from jupyter_mlops.store.ids import new_run_id
+    from jupyter_mlops.store.sqlstore import WriteBatch
+
+    store = open_store(str(location))
+    now = time.time()
+    ids = []
+    for i in range(RUNS):
+        run_id = new_run_id()
+        ids.append(run_id)
+        store.create_run(
+            run_id,
+            name=f"run-{i}",
+            experiment=f"exp-{i % 5}",
+            params={"lr": 0.001 * (i % 100), "opt": ("adam", "sgd")[i % 2], "layers": i % 7},
+            env={"python": sys.version.split()[0]},
+        )
+    one = array.array("q", [0])
+    series = {
+        (run_id, key): (one, array.array("d", [value]), array.array("d", [now]))
+        for i, run_id in enumerate(ids)
+        for key, value in (("acc", 0.5 + (i % 50) / 100), ("loss", 1.0 / (1 + i % 30)))
+    }
+    store.write_batch(WriteBatch(series=series, ends={r: ("finished", now, None) for r in ids}))
+    big = ids[-1]
+    steps = array.array("q", range(POINTS))
+    values = array.array("d", (1.0 / (1 + step / 1000) for step in range(POINTS)))
+    stamps = array.array("d", (now + step / 1000 for step in range(POINTS)))
+    store.write_metrics({(big, "loss_history"): (steps, values, stamps)})
+    forget_stores()
+    return big
+
+
+def timed_get(url: str, token: str, repeat: int) -> tuple[list[float], dict]:
+    times, reply = [], {}
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            reply = json.loads(response.read())
+        times.append((time.perf_counter() - start) * 1000)
+    return times, reply
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value <= target else "SLOWER THAN TARGET"
+
+
+# Time from the pointer press on the sidebar's tab to the first run row in the page.
+FIRST_ROWS_WATCH = """() => {
+    window.mlopsBenchStart = null;
+    document.addEventListener('pointerdown', () => { window.mlopsBenchStart = performance.now(); },
+                              { capture: true, once: true });
+    window.mlopsBenchShown = new Promise(resolve => {
+        const observer = new MutationObserver(() => {
+            if (document.querySelector('#jupyter-mlops-runs tr[data-run-id]')) {
+                observer.disconnect();
+                resolve(performance.now());
+            }
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+    });
+}"""
+
+
+def browser_first_page(lab, repeat: int = 3) -> list[float] | str:  # noqa: ANN001
+    from mlops_browser_support import CHROMIUM, CHROMIUM_ARGS, browser_missing
+
+    problem = browser_missing()
+    if problem:
+        return problem
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for _ in range(repeat):
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            page.set_default_timeout(30_000)
+            page.goto(f"{lab.url}lab?token={lab.token}")
+            page.wait_for_selector("#jp-main-dock-panel")
+            page.evaluate("async () => { await window.jupyterapp.restored; }")
+            page.evaluate(
+                "async () => { await window.jupyterapp.commands.execute('filebrowser:activate'); }"
+            )
+            page.evaluate(FIRST_ROWS_WATCH)
+            page.click('li[data-id="jupyter-mlops-runs"]')
+            elapsed = page.evaluate(
+                "async () => (await window.mlopsBenchShown) - window.mlopsBenchStart"
+            )
+            times.append(float(elapsed))
+            page.close()
+        browser.close()
+    return times
+
+
+def main() -> int:
+    from mlops_browser_support import start_lab
+
+    folder = Path(tempfile.mkdtemp(prefix="sidebar-bench-"))
+    try:
+        root = folder / "root"
+        root.mkdir()
+        started = time.perf_counter()
+        big = fill_store(root / ".mlops")
+        print(
+            f"store of {RUNS} runs and a {POINTS}-point metric made in {time.perf_counter() - started:.1f} s"
+        )
+        lab = start_lab(root, folder / "home")
+        try:
+            base = f"{lab.url}mlops/api/"
+            timed_get(f"{base}runs?limit=50", lab.token, 3)  # warm: store opened, caches filled
+            times, page = timed_get(f"{base}runs?limit=50", lab.token, 30)
+            assert len(page["runs"]) == 50 and page["total"] == RUNS, page.get("total")
+            median = statistics.median(times)
+            print(
+                f"  GET runs first page (50 of {RUNS}): median {median:.1f} ms, "
+                f"max {max(times):.1f} ms; target <= 50 ms: {verdict(median, 50)}"
+            )
+            times, page = timed_get(
+                f"{base}runs?limit=50&order_by=metrics.acc%20desc"
+                "&filter=params.opt%20%3D%20%27adam%27",
+                lab.token,
+                10,
+            )
+            print(
+                f"  GET runs filtered and sorted by a metric: median {statistics.median(times):.1f} ms"
+            )
+            url = f"{base}runs/{big}/metrics/loss_history?max_points={MAX_POINTS}"
+            times, series = timed_get(url, lab.token, 5)
+            assert series["total_points"] == POINTS and len(series["steps"]) <= MAX_POINTS
+            median = statistics.median(times)
+            print(
+                f"  GET a {POINTS}-point metric as {len(series['steps'])} points: median "
+                f"{median:.1f} ms; target <= 200 ms: {verdict(median, 200)}"
+            )
+            first = browser_first_page(lab)
+            if isinstance(first, str):
+                print(f"  sidebar first page in the browser: skipped ({first})")
+            else:
+                median = statistics.median(first)
+                print(
+                    f"  sidebar first page in the browser, from the tab click: median {median:.0f} ms "
+                    f"of {len(first)} page loads; target <= 1000 ms: {verdict(median, 1000)}"
+                )
+        finally:
+            lab.stop()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.pop("JUPYTER_MLOPS_STORE", None)
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Which directory a request names, and which store that directory uses.
+
+Request paths are relative to the server's root directory, as in Jupyter's contents API;
+nothing outside that root is ever looked at.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..config import is_url, resolve_location
+from ..errors import InvalidInput, MlopsError, StoreError
+
+if TYPE_CHECKING:
+    from ..store.sqlstore import Store
+
+
+class PathOutsideRoot(MlopsError):
+    """A request named a file or directory outside the server's root directory."""
+
+
+class PathNotFound(MlopsError, LookupError):
+    """A request named a directory that does not exist."""
+
+
+def _inside(root: Path, candidate: Path) -> bool:
+    return candidate == root or root in candidate.parents
+
+
+def resolve_directory(root_dir: str | os.PathLike[str], path: str | None) -> Path:
+    """The absolute directory that ``path`` (relative to the root) names.
+
+    A notebook's path is accepted too and stands for the directory it is in.
+    """
+    root = Path(root_dir).resolve()
+    text = (path or "").replace("\\", "/")
+    if "\x00" in text:
+        raise InvalidInput(
+            "path= contains a NUL character; pass a directory relative to the server root"
+        )
+    relative = text.strip("/")
+    candidate = (root / relative).resolve() if relative else root
+    if not _inside(root, candidate):
+        raise PathOutsideRoot(
+            f"path {path!r} leads outside the server's root directory; pass a directory "
+            "relative to the root, as the file browser shows it"
+        )
+    if candidate.is_file():
+        candidate = candidate.parent
+    if not candidate.is_dir():
+        raise PathNotFound(
+            f"there is no directory {relative or '/'!r} under the server's root directory; "
+            "pass an existing directory relative to the root"
+        )
+    return candidate
+
+
+def check_notebook_inside(root_dir: str | os.PathLike[str], notebook_path: str) -> Path:
+    """The notebook's absolute path, refused unless it lies inside the server root.
+
+    Relative notebook paths are taken relative to the root.
+    """
+    root = Path(root_dir).resolve()
+    candidate = Path(notebook_path).expanduser()
+    if not candidate.is_absolute():
+        candidate = root / candidate
+    candidate = candidate.resolve()
+    if not _inside(root, candidate):
+        raise PathOutsideRoot(
+            f"the run's notebook {notebook_path} is outside this server's root directory, so it "
+            "is not re-run from here; run `jupyter mlops rerun RUN_ID` in a shell instead"
+        )
+    return candidate
+
+
+def store_location(
+    root_dir: str | os.PathLike[str], directory: Path, configured: str | None
+) -> str:
+    """The store location for a request: the configured one, else what ``directory`` finds."""
+    if configured:
+        return resolve_location(configured, cwd=os.fspath(Path(root_dir).resolve()))
+    return resolve_location(None, cwd=os.fspath(directory))
+
+
+def store_exists(location: str) -> bool:
+    """Whether there is something at ``location`` (a file there is an error, not "no store")."""
+    return is_url(location) or Path(location).exists()
+
+
+def open_existing_store(location: str) -> Store | None:
+    """The store at ``location``; ``None`` when it is a directory not created yet.
+
+    Browsing never creates a store: a kernel does, when it tracks its first run.
+    """
+    if not store_exists(location):
+        return None
+    from ..store import open_store
+
+    try:
+        return open_store(location)
+    except MlopsError:
+        raise
+    except Exception as exc:  # a damaged database file, a driver error: say so, not "500"
+        raise StoreError(
+            f"cannot open the store at {location}: {exc}. Check that it is a jupyter-mlops "
+            "store (a folder with mlops.db) and readable, or point JUPYTER_MLOPS_STORE / "
+            "--MlopsApp.store at the right one"
+        ) from exc

@@ -1,0 +1,189 @@
+"""JSON payloads of the REST API, built from store entities (no web framework here).
+
+JSON has no NaN or infinity, and metrics may hold them: every non-finite number is sent
+as the string ``"NaN"``, ``"Infinity"`` or ``"-Infinity"`` (what JavaScript's ``Number()``
+reads back), everywhere in every payload.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidInput, MlopsError
+
+if TYPE_CHECKING:
+    from ..store.entities import Run
+    from ..store.sqlstore import Store
+
+
+class MetricNotFound(MlopsError, LookupError):
+    """A run has no metric with the requested key."""
+
+
+class SnapshotNotFound(MlopsError, LookupError):
+    """A run has no stored notebook snapshot."""
+
+
+def _finite_or_text(value: float) -> float | str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with non-finite floats as text, tuples as lists and keys as strings."""
+    if isinstance(value, float):
+        return _finite_or_text(value)
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(jsonable(value), allow_nan=False, default=str, separators=(",", ":"))
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    """A run as a row of a list: everything but its environment (which can be large)."""
+    record = run.to_dict()
+    record.pop("env", None)
+    return record
+
+
+def runs_page(
+    store: Store | None,
+    *,
+    experiment: str | None,
+    filter: str | None,
+    order_by: str | None,
+    limit: int,
+    offset: int,
+) -> dict[str, Any]:
+    if store is None:
+        from ..store.filter import parse_filter, parse_order_by
+
+        parse_filter(filter or "")  # a bad filter is an error even on an empty store
+        parse_order_by(order_by or "")
+        return {"runs": [], "total": 0}
+    runs = store.search_runs(
+        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset
+    )
+    if offset == 0 and len(runs) < limit:
+        total = len(runs)
+    else:
+        total = store.count_runs(filter, experiment=experiment)
+    return {"runs": [run_summary(run) for run in runs], "total": total}
+
+
+def run_detail(store: Store, run_id: str) -> dict[str, Any]:
+    """Everything the detail view shows about one run."""
+    run = store.get_run(run_id)
+    record = run.to_dict()
+    record["metric_keys"] = store.metric_keys(run.id)
+    record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
+    record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
+    record["has_snapshot"] = store.snapshot_bytes(run.id) is not None
+    return record
+
+
+def metric_series(store: Store, run_id: str, key: str, max_points: int) -> dict[str, Any]:
+    """One metric's history, at most ``max_points`` points (its shape kept: first, last and
+    each stretch's lowest and highest point)."""
+    run = store.get_run(run_id)
+    history = store.metric_history(run.id, key)
+    if not len(history) and key not in store.metric_keys(run.id):
+        known = ", ".join(store.metric_keys(run.id)) or "none"
+        raise MetricNotFound(f"run {run.id} has no metric {key!r}; its metrics: {known}")
+    total = len(history)
+    # downsample() keeps the first and last point beside two per bucket: leave room for them
+    shown = history.downsample(max(2, max_points - 2)) if total > max_points else history
+    return {
+        "run_id": run.id,
+        "key": key,
+        "steps": list(shown.steps),
+        "values": [_finite_or_text(v) for v in shown.values],
+        "timestamps": list(shown.timestamps),
+        "total_points": total,
+        "downsampled": len(shown) < total,
+    }
+
+
+def snapshot_bytes(store: Store, run_id: str) -> tuple[str, bytes]:
+    run = store.get_run(run_id)
+    data = store.snapshot_bytes(run.id)
+    if data is None:
+        raise SnapshotNotFound(
+            f"run {run.id} has no notebook snapshot (it was tracked with --no-snapshot, or "
+            "outside a notebook)"
+        )
+    return run.id, data
+
+
+def check_artifact_name(name: str) -> str:
+    """Refuse artifact names that read as paths leaving a folder: ``..``, absolute paths."""
+    parts = name.replace("\\", "/").split("/")
+    if (
+        not name
+        or "\x00" in name
+        or name.startswith(("/", "\\"))
+        or (len(name) > 1 and name[1] == ":")
+        or any(part == ".." for part in parts)
+    ):
+        raise InvalidInput(
+            f"artifact name {name!r} is not allowed: names are relative, without '..' parts; "
+            "list a run's artifacts with GET runs/<id>/artifacts"
+        )
+    return name
+
+
+def parse_patch(body: Any) -> dict[str, Any]:
+    """The fields of a ``PATCH runs/{id}`` body, checked: ``name``, ``note``, ``tags``."""
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            'the body must be a JSON object such as {"note": "...", "tags": {"k": "v"}}'
+        )
+    unknown = sorted(set(body) - {"name", "note", "tags"})
+    if unknown:
+        raise InvalidInput(
+            f"cannot change {', '.join(map(repr, unknown))}: a run's name, note and tags can be changed"
+        )
+    changes: dict[str, Any] = {}
+    if "name" in body:
+        if not isinstance(body["name"], str):
+            raise InvalidInput(f"name must be text, got {type(body['name']).__name__}")
+        changes["name"] = body["name"]
+    if "note" in body:
+        if not isinstance(body["note"], str):
+            raise InvalidInput(f"note must be text, got {type(body['note']).__name__}")
+        changes["note"] = body["note"]
+    if "tags" in body:
+        tags = body["tags"]
+        if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
+            raise InvalidInput('tags must be an object of text values, e.g. {"stage": "prod"}')
+        changes["tags"] = tags
+    return changes
+
+
+def parse_rerun(body: Any) -> dict[str, Any]:
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise InvalidInput('the body must be a JSON object such as {"params": {"lr": 0.01}}')
+    unknown = sorted(set(body) - {"params"})
+    if unknown:
+        raise InvalidInput(
+            f'unknown field(s) {", ".join(map(repr, unknown))}; send {{"params": {{...}}}}'
+        )
+    params = body.get("params") or {}
+    if not isinstance(params, dict):
+        raise InvalidInput(
+            'params must be an object of parameter names and values, e.g. {"lr": 0.01}'
+        )
+    return params

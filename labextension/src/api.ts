@@ -1,0 +1,438 @@
+/**
+ * The typed client of the jupyter-mlops REST API (`{base_url}mlops/api/`).
+ *
+ * Every request carries `path=`, the directory (relative to the server root) whose
+ * store is meant. Non-finite numbers arrive as the strings "NaN", "Infinity" and
+ * "-Infinity"; metric values are turned back into numbers here.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+export type JSONValue =
+  string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+
+export type RunStatus =
+  'running' | 'finished' | 'failed' | 'interrupted' | 'crashed';
+
+export interface IRunError {
+  ename?: string;
+  evalue?: string;
+  traceback?: string[] | string;
+  cell?: number | null;
+}
+
+export interface IRun {
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  parent_id: string | null;
+  started_at: number;
+  ended_at: number | null;
+  duration: number | null;
+  params: Record<string, JSONValue>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  note: string;
+  notebook_path: string | null;
+  source: string;
+  error: IRunError | null;
+  outputs: Record<string, JSONValue>;
+  host: string | null;
+  pid: number | null;
+}
+
+export interface IArtifact {
+  name: string;
+  digest: string;
+  size: number;
+  created_at: number;
+}
+
+export interface IExecutedCell {
+  position: number;
+  execution_count: number | null;
+  source_hash: string;
+  source: string;
+  out_of_order: boolean;
+  stale: boolean;
+}
+
+export interface IEnvironment {
+  python?: string;
+  platform?: string;
+  host?: string;
+  packages?: Record<string, string> | string[];
+  git?: {
+    commit?: string;
+    branch?: string;
+    dirty?: boolean;
+    remote?: string;
+  } | null;
+  [key: string]: JSONValue | undefined;
+}
+
+export interface IRunDetail extends IRun {
+  env: IEnvironment;
+  metric_keys: string[];
+  artifacts: IArtifact[];
+  execution_record: IExecutedCell[];
+  has_snapshot: boolean;
+}
+
+export interface IRunsPage {
+  runs: IRun[];
+  total: number;
+  store: string;
+}
+
+export interface IInfo {
+  version: string;
+  store: string;
+  store_exists: boolean;
+}
+
+export interface IMetricSeries {
+  run_id: string;
+  key: string;
+  steps: number[];
+  values: number[];
+  timestamps: number[];
+  total_points: number;
+  downsampled: boolean;
+}
+
+export interface IValueRow {
+  key: string;
+  /** Each run's value, by run id; a run without the key is absent. */
+  values: Record<string, JSONValue>;
+  differs: boolean;
+}
+
+export interface IDiffLine {
+  op: ' ' | '-' | '+';
+  text: string;
+}
+
+export interface ICellChange {
+  status: 'unchanged' | 'changed' | 'added' | 'removed';
+  cell_type: string;
+  index_a: number | null;
+  index_b: number | null;
+  lines: IDiffLine[];
+}
+
+export interface ICellDiff {
+  a: string;
+  b: string;
+  /** Runs of the two that have no snapshot. */
+  missing: string[];
+  cells: ICellChange[];
+}
+
+export interface ICompareResult {
+  runs: IRun[];
+  params: IValueRow[];
+  metrics: IValueRow[];
+  metric_keys: string[];
+  cell_diff: ICellDiff | null;
+}
+
+export interface IRunChanges {
+  name?: string;
+  note?: string;
+  tags?: Record<string, string>;
+}
+
+export interface IRunQuery {
+  /** Directory relative to the server root whose store is meant. */
+  path?: string;
+  experiment?: string;
+  filter?: string;
+  orderBy?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * An error reply of the API: its HTTP status, a short code (`invalid_filter`,
+ * `run_not_found`, `store_unavailable`, ...) and a message saying what to do.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: Record<string, JSONValue> = {}
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+
+  /** Where a filter error is, when this is one. */
+  get position(): number | null {
+    const value = this.extra['position'];
+    return typeof value === 'number' ? value : null;
+  }
+
+  /** The query argument this error is about (`filter`, `order_by`, `path`, ...). */
+  get parameter(): string | null {
+    const value = this.extra['parameter'];
+    return typeof value === 'string' ? value : null;
+  }
+}
+
+/** A number sent by the server: finite numbers as they are, others as text. */
+export function decodeNumber(value: unknown): number {
+  if (typeof value === 'number') {
+    return value;
+  }
+  if (value === 'NaN' || value === null || value === undefined) {
+    return NaN;
+  }
+  if (value === 'Infinity') {
+    return Infinity;
+  }
+  if (value === '-Infinity') {
+    return -Infinity;
+  }
+  return Number(value);
+}
+
+function decodeMetrics(
+  metrics: Record<string, unknown> | undefined
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of Object.entries(metrics ?? {})) {
+    out[key] = decodeNumber(value);
+  }
+  return out;
+}
+
+function decodeRun<T extends IRun>(run: T): T {
+  return { ...run, metrics: decodeMetrics(run.metrics) };
+}
+
+const API_ROOT = 'mlops/api';
+
+/**
+ * One path segment, escaped. URLs resolve `.` and `..` segments even when escaped, so
+ * they are refused here (no run id, metric key or artifact name is one).
+ */
+function encodePart(part: string): string {
+  if (part === '.' || part === '..') {
+    throw new ApiError(
+      400,
+      'invalid_input',
+      `"${part}" is not a run id, metric key or artifact name`
+    );
+  }
+  return encodeURIComponent(part);
+}
+
+export class MlopsApi {
+  constructor(settings?: ServerConnection.ISettings) {
+    this.settings = settings ?? ServerConnection.makeSettings();
+  }
+
+  readonly settings: ServerConnection.ISettings;
+
+  /** The URL of a route: path parts are escaped one by one. */
+  url(
+    parts: string[],
+    query: Record<string, string | number | undefined> = {}
+  ): string {
+    const base = URLExt.join(
+      this.settings.baseUrl,
+      API_ROOT,
+      ...parts.map(encodePart)
+    );
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') {
+        search.set(key, String(value));
+      }
+    }
+    const text = search.toString();
+    return text ? `${base}?${text}` : base;
+  }
+
+  async info(path = ''): Promise<IInfo> {
+    return this.json<IInfo>(['info'], { path });
+  }
+
+  async experiments(path = ''): Promise<string[]> {
+    const reply = await this.json<{ experiments: string[] }>(['experiments'], {
+      path
+    });
+    return reply.experiments;
+  }
+
+  async runs(query: IRunQuery = {}): Promise<IRunsPage> {
+    const page = await this.json<IRunsPage>(['runs'], {
+      path: query.path,
+      experiment: query.experiment,
+      filter: query.filter,
+      order_by: query.orderBy,
+      limit: query.limit,
+      offset: query.offset
+    });
+    return { ...page, runs: page.runs.map(run => decodeRun(run)) };
+  }
+
+  async run(id: string, path = ''): Promise<IRunDetail> {
+    return decodeRun(await this.json<IRunDetail>(['runs', id], { path }));
+  }
+
+  async metric(
+    id: string,
+    key: string,
+    path = '',
+    maxPoints?: number
+  ): Promise<IMetricSeries> {
+    const series = await this.json<IMetricSeries>(
+      ['runs', id, 'metrics', key],
+      {
+        path,
+        max_points: maxPoints
+      }
+    );
+    return { ...series, values: series.values.map(decodeNumber) };
+  }
+
+  /** The notebook as it was when the run was tracked (nbformat JSON). */
+  async snapshot(id: string, path = ''): Promise<Record<string, JSONValue>> {
+    return this.json<Record<string, JSONValue>>(['runs', id, 'snapshot'], {
+      path
+    });
+  }
+
+  async artifacts(id: string, path = ''): Promise<IArtifact[]> {
+    const reply = await this.json<{ artifacts: IArtifact[] }>(
+      ['runs', id, 'artifacts'],
+      { path }
+    );
+    return reply.artifacts;
+  }
+
+  async artifact(id: string, name: string, path = ''): Promise<Blob> {
+    const response = await this.request(['runs', id, 'artifacts', name], {
+      path
+    });
+    return response.blob();
+  }
+
+  async updateRun(
+    id: string,
+    changes: IRunChanges,
+    path = ''
+  ): Promise<IRunDetail> {
+    return decodeRun(
+      await this.json<IRunDetail>(
+        ['runs', id],
+        { path },
+        { method: 'PATCH', body: JSON.stringify(changes) }
+      )
+    );
+  }
+
+  async deleteRun(id: string, path = ''): Promise<void> {
+    await this.request(['runs', id], { path }, { method: 'DELETE' });
+  }
+
+  /** Start a re-run with some params changed; resolves to the new run's id. */
+  async rerun(
+    id: string,
+    params: Record<string, JSONValue>,
+    path = ''
+  ): Promise<string> {
+    const reply = await this.json<{ run_id: string }>(
+      ['runs', id, 'rerun'],
+      { path },
+      { method: 'POST', body: JSON.stringify({ params }) }
+    );
+    return reply.run_id;
+  }
+
+  async compare(ids: string[], path = ''): Promise<ICompareResult> {
+    const result = await this.json<ICompareResult>(['compare'], {
+      path,
+      ids: ids.join(',')
+    });
+    return {
+      ...result,
+      runs: result.runs.map(run => decodeRun(run)),
+      metrics: result.metrics.map(row => ({
+        ...row,
+        values: Object.fromEntries(
+          Object.entries(row.values).map(([k, v]) => [k, decodeNumber(v)])
+        )
+      }))
+    };
+  }
+
+  private async json<T>(
+    parts: string[],
+    query: Record<string, string | number | undefined>,
+    init: RequestInit = {}
+  ): Promise<T> {
+    const response = await this.request(parts, query, init);
+    return (await response.json()) as T;
+  }
+
+  private async request(
+    parts: string[],
+    query: Record<string, string | number | undefined>,
+    init: RequestInit = {}
+  ): Promise<Response> {
+    const url = this.url(parts, query);
+    let response: Response;
+    try {
+      response = await ServerConnection.makeRequest(url, init, this.settings);
+    } catch (error) {
+      throw new ApiError(
+        0,
+        'network_error',
+        `cannot reach the Jupyter server (${error instanceof Error ? error.message : 'network failure'}); ` +
+          'check that it is still running'
+      );
+    }
+    if (!response.ok) {
+      throw await errorOf(response);
+    }
+    return response;
+  }
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: a proxy's or server's HTML page
+  }
+  if (body && typeof body === 'object' && 'error' in body) {
+    const { error, detail, ...extra } = body as Record<string, JSONValue>;
+    const code = typeof error === 'string' ? error : `http_${response.status}`;
+    return new ApiError(
+      response.status,
+      code,
+      typeof detail === 'string' ? detail : code,
+      extra
+    );
+  }
+  if (response.status === 404) {
+    return new ApiError(
+      404,
+      'extension_missing',
+      'the jupyter-mlops server extension does not answer: install jupyter-mlops in the ' +
+        "server's environment and restart Jupyter (`jupyter server extension list` should show it)"
+    );
+  }
+  return new ApiError(
+    response.status,
+    `http_${response.status}`,
+    `the server answered ${response.status} ${response.statusText}`
+  );
+}

@@ -1,0 +1,379 @@
+/**
+ * The `jupyter-mlops:*` commands: open a run, compare, re-run, delete, tag, open a
+ * snapshot, and insert `%%track` into the active notebook cell.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  Dialog,
+  ICommandPalette,
+  InputDialog,
+  MainAreaWidget,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { Widget } from '@lumino/widgets';
+
+import { ApiError, IRunDetail, JSONValue, MlopsApi } from './api';
+import { LOAD_EXTENSION, parseTag, withTrackMagic } from './edits';
+import { RunsModel } from './model';
+import { CommandIDs, SIDEBAR_ID } from './tokens';
+import { runsIcon } from './icons';
+import { CompareWidget } from './widgets/CompareView';
+import { RerunForm } from './widgets/RerunForm';
+import { RunDetailWidget } from './widgets/RunDetail';
+import { snapshotWidget } from './widgets/snapshot';
+
+export interface ICommandContext {
+  app: JupyterFrontEnd;
+  api: MlopsApi;
+  model: RunsModel;
+  tracker: INotebookTracker | null;
+  palette: ICommandPalette | null;
+  rendermime: IRenderMimeRegistry | null;
+  editorServices: IEditorServices | null;
+}
+
+const CATEGORY = 'MLOps';
+function stringArg(
+  args: ReadonlyPartialJSONObject,
+  name: string
+): string | null {
+  const value = args[name];
+  return typeof value === 'string' && value ? value : null;
+}
+
+function message(error: unknown): string {
+  return error instanceof ApiError ? error.detail : String(error);
+}
+
+export function addCommands(ctx: ICommandContext): void {
+  const { app, api, model, tracker } = ctx;
+  const { commands, shell } = app;
+  const details = new Map<string, MainAreaWidget<RunDetailWidget>>();
+  let opened = 0;
+
+  const pathOf = (args: ReadonlyPartialJSONObject): string =>
+    typeof args['path'] === 'string' ? args['path'] : model.state.path;
+
+  const idsOf = (args: ReadonlyPartialJSONObject): string[] => {
+    const ids = args['ids'];
+    if (Array.isArray(ids)) {
+      return ids.filter((id): id is string => typeof id === 'string');
+    }
+    const id = stringArg(args, 'id');
+    return id ? [id] : [...model.selected];
+  };
+
+  const addToMain = (widget: Widget): void => {
+    if (!widget.isAttached) {
+      shell.add(widget, 'main');
+    }
+    shell.activateById(widget.id);
+  };
+
+  commands.addCommand(CommandIDs.open, {
+    label: 'Show Runs Sidebar',
+    caption: 'Show the runs of the active notebook’s store',
+    icon: runsIcon,
+    execute: () => {
+      shell.activateById(SIDEBAR_ID);
+    }
+  });
+
+  commands.addCommand(CommandIDs.refresh, {
+    label: 'Refresh Runs',
+    execute: () => model.refresh()
+  });
+
+  commands.addCommand(CommandIDs.openRun, {
+    label: 'Open Run Details',
+    caption:
+      'Open the selected run’s params, metrics, artifacts and environment',
+    isEnabled: args => idsOf(args).length === 1,
+    execute: args => {
+      const id = idsOf(args)[0];
+      if (!id) {
+        return;
+      }
+      const path = pathOf(args);
+      const key = `${path}\n${id}`;
+      let widget = details.get(key);
+      if (!widget || widget.isDisposed) {
+        const content = new RunDetailWidget({
+          api,
+          commands,
+          path,
+          runId: id,
+          onChanged: () => void model.refresh(),
+          onLoaded: (run: IRunDetail) => {
+            if (widget) {
+              widget.title.label = `Run: ${run.name}`;
+              widget.title.caption = `${run.name} (${run.id})`;
+            }
+          }
+        });
+        widget = new MainAreaWidget({ content });
+        widget.id = `jupyter-mlops-run-${id}-${++opened}`;
+        widget.title.label = `Run ${id}`;
+        widget.title.icon = runsIcon;
+        widget.title.closable = true;
+        details.set(key, widget);
+        widget.disposed.connect(() => details.delete(key));
+      }
+      addToMain(widget);
+    }
+  });
+
+  commands.addCommand(CommandIDs.compare, {
+    label: 'Compare Selected Runs',
+    caption:
+      'Params, metrics, charts and notebook cells of two or more runs side by side',
+    isEnabled: args => idsOf(args).length >= 2,
+    execute: args => {
+      const ids = idsOf(args);
+      if (ids.length < 2) {
+        Notification.warning('Select two or more runs to compare.', {
+          autoClose: 4000
+        });
+        return;
+      }
+      const content = new CompareWidget({ api, path: pathOf(args), ids });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `jupyter-mlops-compare-${Date.now()}`;
+      widget.title.label = `Compare ${ids.length} runs`;
+      widget.title.icon = runsIcon;
+      widget.title.closable = true;
+      addToMain(widget);
+    }
+  });
+
+  commands.addCommand(CommandIDs.rerun, {
+    label: 'Re-run With Edited Params…',
+    caption:
+      'Run the notebook of the selected run again with papermill, in the background',
+    isEnabled: args => idsOf(args).length === 1,
+    execute: async args => {
+      const id = idsOf(args)[0];
+      if (!id) {
+        Notification.warning('Select one run to re-run.', { autoClose: 4000 });
+        return;
+      }
+      const path = pathOf(args);
+      try {
+        const run = await api.run(id, path);
+        const result = await showDialog({
+          title: `Re-run ${run.name}`,
+          body: new RerunForm(run),
+          buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Re-run' })]
+        });
+        if (!result.button.accept) {
+          return;
+        }
+        const params: Record<string, JSONValue> = result.value ?? {};
+        const newId = await api.rerun(run.id, params, path);
+        model.expectRun(newId);
+        await model.refresh();
+        Notification.success(`Re-run of ${run.name} started as run ${newId}.`, {
+          autoClose: 5000
+        });
+      } catch (error) {
+        Notification.error(`Re-run failed: ${message(error)}`, {
+          autoClose: false
+        });
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.deleteRuns, {
+    label: 'Delete Selected Runs…',
+    isEnabled: args => idsOf(args).length > 0,
+    execute: async args => {
+      const ids = idsOf(args);
+      if (!ids.length) {
+        return;
+      }
+      const path = pathOf(args);
+      const names = ids.map(
+        id => model.state.runs.find(r => r.id === id)?.name ?? id
+      );
+      const body =
+        `Delete ${ids.length === 1 ? 'run' : `${ids.length} runs`} ${names.join(', ')} with ` +
+        'everything they logged (params, metrics, artifacts, snapshot) and their child runs? ' +
+        'This cannot be undone.';
+      const result = await showDialog({
+        title: ids.length === 1 ? 'Delete run?' : `Delete ${ids.length} runs?`,
+        body,
+        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+      });
+      if (!result.button.accept) {
+        return;
+      }
+      const problems: string[] = [];
+      for (const id of ids) {
+        try {
+          await api.deleteRun(id, path);
+          for (const [key, widget] of details) {
+            if (key.endsWith(`\n${id}`)) {
+              widget.dispose();
+            }
+          }
+        } catch (error) {
+          problems.push(`${id}: ${message(error)}`);
+        }
+      }
+      model.setSelected([...model.selected].filter(id => !ids.includes(id)));
+      await model.refresh();
+      if (problems.length) {
+        Notification.error(
+          `Some runs were not deleted. ${problems.join(' ')}`,
+          {
+            autoClose: false
+          }
+        );
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.tag, {
+    label: 'Tag Selected Runs…',
+    isEnabled: args => idsOf(args).length > 0,
+    execute: async args => {
+      const ids = idsOf(args);
+      if (!ids.length) {
+        return;
+      }
+      const path = pathOf(args);
+      const answer = await InputDialog.getText({
+        title: ids.length === 1 ? 'Tag run' : `Tag ${ids.length} runs`,
+        label: 'Tag as key=value',
+        placeholder: 'stage=prod'
+      });
+      if (!answer.button.accept || !answer.value) {
+        return;
+      }
+      const tag = parseTag(answer.value);
+      if (!tag) {
+        Notification.error(
+          `"${answer.value}" is not a tag: write it as key=value, e.g. stage=prod`,
+          {
+            autoClose: 6000
+          }
+        );
+        return;
+      }
+      try {
+        for (const id of ids) {
+          const run = await api.run(id, path);
+          await api.updateRun(
+            id,
+            { tags: { ...run.tags, [tag[0]]: tag[1] } },
+            path
+          );
+        }
+      } catch (error) {
+        Notification.error(`Tagging failed: ${message(error)}`, {
+          autoClose: false
+        });
+      }
+      await model.refresh();
+    }
+  });
+
+  commands.addCommand(CommandIDs.openSnapshot, {
+    label: 'Open Run Snapshot (Read-Only)',
+    caption: 'Open the notebook as it was when the run was tracked',
+    isEnabled: args => idsOf(args).length === 1 && ctx.rendermime !== null,
+    execute: async args => {
+      const id = idsOf(args)[0];
+      const { rendermime, editorServices } = ctx;
+      if (!id || !rendermime || !editorServices) {
+        return;
+      }
+      const path = pathOf(args);
+      try {
+        const [notebook, run] = await Promise.all([
+          api.snapshot(id, path),
+          api.run(id, path)
+        ]);
+        const widget = snapshotWidget({
+          notebook,
+          title: `${run.name} (snapshot)`,
+          rendermime,
+          editorServices
+        });
+        widget.id = `jupyter-mlops-snapshot-${id}-${Date.now()}`;
+        widget.title.icon = runsIcon;
+        widget.title.closable = true;
+        addToMain(widget);
+      } catch (error) {
+        Notification.error(`Cannot open the snapshot: ${message(error)}`, {
+          autoClose: 8000
+        });
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.trackCell, {
+    label: 'Track This Cell',
+    caption:
+      'Insert %%track at the top of the active cell: running it records a run',
+    icon: runsIcon,
+    isEnabled: () => tracker?.activeCell?.model.type === 'code',
+    execute: () => {
+      const cell = tracker?.activeCell;
+      const notebook = tracker?.currentWidget;
+      if (!cell || !notebook || cell.model.type !== 'code') {
+        return;
+      }
+      const shared = cell.model.sharedModel;
+      shared.setSource(withTrackMagic(shared.getSource()));
+      const sources = notebook.content.widgets.map(c =>
+        c.model.sharedModel.getSource()
+      );
+      if (!sources.some(source => source.includes(LOAD_EXTENSION))) {
+        Notification.info(
+          `%%track needs the extension loaded: add "${LOAD_EXTENSION}" first.`,
+          {
+            autoClose: 8000,
+            actions: [
+              {
+                label: 'Add it at the top',
+                callback: () => {
+                  notebook.content.model?.sharedModel.insertCell(0, {
+                    cell_type: 'code',
+                    source: LOAD_EXTENSION
+                  });
+                }
+              }
+            ]
+          }
+        );
+      }
+    }
+  });
+
+  // the toolbar button's enabled state follows the active cell's type
+  tracker?.activeCellChanged.connect(() => {
+    commands.notifyCommandChanged(CommandIDs.trackCell);
+  });
+
+  if (ctx.palette) {
+    for (const command of [
+      CommandIDs.open,
+      CommandIDs.refresh,
+      CommandIDs.openRun,
+      CommandIDs.compare,
+      CommandIDs.rerun,
+      CommandIDs.tag,
+      CommandIDs.deleteRuns,
+      CommandIDs.openSnapshot,
+      CommandIDs.trackCell
+    ]) {
+      ctx.palette.addItem({ command, category: CATEGORY });
+    }
+  }
+}

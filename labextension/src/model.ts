@@ -1,0 +1,363 @@
+/**
+ * State of the runs sidebar: which store (by directory), which page of which runs,
+ * the selection, and a refresh loop that runs only while runs are running and the
+ * panel is visible.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ApiError, IRun, MlopsApi } from './api';
+
+/** A column the table can sort by: a run attribute, `params.KEY` or `metrics.KEY`. */
+export interface ISortKey {
+  field: string;
+  descending: boolean;
+}
+
+export interface IColumns {
+  params: string[];
+  metrics: string[];
+}
+
+export interface IRunsState {
+  /** Directory (relative to the server root) whose store is shown. */
+  path: string;
+  /** Store location the server resolved for `path`. */
+  store: string;
+  experiments: string[];
+  /** Selected experiment; '' for all. */
+  experiment: string;
+  filter: string;
+  sort: ISortKey | null;
+  offset: number;
+  limit: number;
+  runs: IRun[];
+  total: number;
+  loading: boolean;
+  /** The last refresh failed (store unavailable, server gone, ...). */
+  error: ApiError | null;
+  /** The filter text is not valid; `runs` still shows the last good result. */
+  filterError: ApiError | null;
+  /** Param and metric keys seen on the current page. */
+  available: IColumns;
+  /** Param and metric columns the user chose. */
+  columns: IColumns;
+}
+
+export namespace RunsModel {
+  export interface IOptions {
+    api: MlopsApi;
+    /** Milliseconds between refreshes while runs are running (default 2000). */
+    pollInterval?: number;
+    /** Runs per page (default 50). */
+    limit?: number;
+    /** Most param or metric columns chosen automatically (default 2 each). */
+    autoColumns?: number;
+  }
+}
+
+/** A field name in the filter language, quoted with backticks when it must be. */
+export function fieldName(kind: 'params' | 'metrics', key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || key.includes('`')
+    ? `${kind}.${key}`
+    : `${kind}.\`${key}\``;
+}
+
+export function orderByText(sort: ISortKey | null): string {
+  return sort ? `${sort.field} ${sort.descending ? 'desc' : 'asc'}` : '';
+}
+
+export class RunsModel implements IDisposable {
+  constructor(options: RunsModel.IOptions) {
+    this.api = options.api;
+    this._pollInterval = options.pollInterval ?? 2000;
+    this._autoColumns = options.autoColumns ?? 2;
+    this._state = {
+      path: '',
+      store: '',
+      experiments: [],
+      experiment: '',
+      filter: '',
+      sort: null,
+      offset: 0,
+      limit: options.limit ?? 50,
+      runs: [],
+      total: 0,
+      loading: false,
+      error: null,
+      filterError: null,
+      available: { params: [], metrics: [] },
+      columns: { params: [], metrics: [] }
+    };
+  }
+
+  readonly api: MlopsApi;
+
+  get state(): Readonly<IRunsState> {
+    return this._state;
+  }
+
+  /** Emitted whenever `state` changed. */
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
+  }
+
+  /** Emitted with the selected run ids whenever the selection changed. */
+  get selectionChanged(): ISignal<this, ReadonlySet<string>> {
+    return this._selectionChanged;
+  }
+
+  get selected(): ReadonlySet<string> {
+    return this._selected;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** Whether a refresh is scheduled (runs are running and the panel is visible). */
+  get isPolling(): boolean {
+    return this._timer !== null;
+  }
+
+  get visible(): boolean {
+    return this._visible;
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._cancelPoll();
+    Signal.clearData(this);
+  }
+
+  /** Show the store of another directory (the active notebook's). */
+  async setPath(path: string): Promise<void> {
+    if (path === this._state.path) {
+      return;
+    }
+    this._selected.clear();
+    this._selectionChanged.emit(this._selected);
+    this._update({
+      path,
+      offset: 0,
+      experiment: '',
+      experiments: [],
+      runs: [],
+      total: 0,
+      error: null,
+      filterError: null
+    });
+    this._columnsTouched = false;
+    if (this._visible) {
+      await this.refresh();
+    }
+  }
+
+  async setExperiment(experiment: string): Promise<void> {
+    this._update({ experiment, offset: 0 });
+    await this.refresh();
+  }
+
+  async setFilter(filter: string): Promise<void> {
+    this._update({ filter, offset: 0 });
+    await this.refresh();
+  }
+
+  /** Sort by a field; the same field again flips the direction. */
+  async sortBy(field: string): Promise<void> {
+    const current = this._state.sort;
+    const descending =
+      current && current.field === field
+        ? !current.descending
+        : field === 'started_at' || field.startsWith('metrics.');
+    this._update({ sort: { field, descending }, offset: 0 });
+    await this.refresh();
+  }
+
+  async setPage(offset: number): Promise<void> {
+    const last = Math.max(0, this._state.total - 1);
+    const clamped = Math.max(
+      0,
+      Math.min(offset, last - (last % this._state.limit))
+    );
+    this._update({ offset: clamped });
+    await this.refresh();
+  }
+
+  async nextPage(): Promise<void> {
+    if (this._state.offset + this._state.limit < this._state.total) {
+      await this.setPage(this._state.offset + this._state.limit);
+    }
+  }
+
+  async previousPage(): Promise<void> {
+    if (this._state.offset > 0) {
+      await this.setPage(this._state.offset - this._state.limit);
+    }
+  }
+
+  toggleColumn(kind: keyof IColumns, key: string): void {
+    this._columnsTouched = true;
+    const chosen = this._state.columns[kind];
+    const next = chosen.includes(key)
+      ? chosen.filter(k => k !== key)
+      : [...chosen, key];
+    this._update({ columns: { ...this._state.columns, [kind]: next } });
+  }
+
+  toggleSelected(id: string): void {
+    if (this._selected.has(id)) {
+      this._selected.delete(id);
+    } else {
+      this._selected.add(id);
+    }
+    this._selectionChanged.emit(this._selected);
+  }
+
+  setSelected(ids: Iterable<string>): void {
+    this._selected = new Set(ids);
+    this._selectionChanged.emit(this._selected);
+  }
+
+  /** The panel was shown or hidden: refreshing pauses while hidden. */
+  setVisible(visible: boolean): void {
+    if (visible === this._visible) {
+      return;
+    }
+    this._visible = visible;
+    if (!visible) {
+      this._cancelPoll();
+    } else {
+      void this.refresh();
+    }
+  }
+
+  /** Keep refreshing until this run shows up and ends (a re-run just started). */
+  expectRun(id: string): void {
+    this._expected.add(id);
+    this._schedule();
+  }
+
+  /** Load the experiments and the current page. */
+  async refresh(): Promise<void> {
+    if (this._disposed) {
+      return;
+    }
+    this._cancelPoll();
+    const ticket = ++this._ticket;
+    const s = this._state;
+    this._update({ loading: true });
+    try {
+      const [page, experiments] = await Promise.all([
+        this.api.runs({
+          path: s.path,
+          experiment: s.experiment,
+          filter: s.filter,
+          orderBy: orderByText(s.sort),
+          limit: s.limit,
+          offset: s.offset
+        }),
+        this.api.experiments(s.path)
+      ]);
+      if (ticket !== this._ticket || this.isDisposed) {
+        return;
+      }
+      for (const run of page.runs) {
+        if (run.status !== 'running') {
+          this._expected.delete(run.id);
+        }
+      }
+      const available = this._availableColumns(page.runs);
+      this._update({
+        runs: page.runs,
+        total: page.total,
+        store: page.store,
+        experiments,
+        loading: false,
+        error: null,
+        filterError: null,
+        available,
+        columns: this._columnsTouched
+          ? this._state.columns
+          : {
+              params: available.params.slice(0, this._autoColumns),
+              metrics: available.metrics.slice(0, this._autoColumns)
+            }
+      });
+    } catch (error) {
+      if (ticket !== this._ticket || this.isDisposed) {
+        return;
+      }
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : new ApiError(0, 'client_error', String(error));
+      if (apiError.parameter === 'filter') {
+        this._update({ loading: false, filterError: apiError, error: null });
+      } else {
+        this._update({
+          loading: false,
+          error: apiError,
+          filterError: null,
+          runs: [],
+          total: 0
+        });
+      }
+    }
+    this._schedule();
+  }
+
+  private _availableColumns(runs: IRun[]): IColumns {
+    const params = new Set<string>();
+    const metrics = new Set<string>();
+    for (const run of runs) {
+      Object.keys(run.params).forEach(key => params.add(key));
+      Object.keys(run.metrics)
+        .filter(key => !key.startsWith('system/'))
+        .forEach(key => metrics.add(key));
+    }
+    return { params: [...params].sort(), metrics: [...metrics].sort() };
+  }
+
+  private _schedule(): void {
+    this._cancelPoll();
+    const running =
+      this._expected.size > 0 ||
+      this._state.runs.some(run => run.status === 'running');
+    if (this._disposed || !this._visible || !running) {
+      return;
+    }
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      void this.refresh();
+    }, this._pollInterval);
+  }
+
+  private _cancelPoll(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+
+  private _update(changes: Partial<IRunsState>): void {
+    this._state = { ...this._state, ...changes };
+    this._stateChanged.emit();
+  }
+
+  private _state: IRunsState;
+  private _selected = new Set<string>();
+  private _expected = new Set<string>();
+  private _visible = false;
+  private _disposed = false;
+  private _columnsTouched = false;
+  private _ticket = 0;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly _pollInterval: number;
+  private readonly _autoColumns: number;
+  private _stateChanged = new Signal<this, void>(this);
+  private _selectionChanged = new Signal<this, ReadonlySet<string>>(this);
+}

@@ -1,0 +1,82 @@
+import React, { useEffect, useRef, useState } from 'react';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** Chart colours taken from the JupyterLab theme in use. */
+function themeConfig(): Record<string, unknown> {
+  const style = getComputedStyle(document.body);
+  const css = (name: string, fallback: string): string =>
+    style.getPropertyValue(name).trim() || fallback;
+  const text = css('--jp-ui-font-color1', '#333');
+  const lines = css('--jp-border-color2', '#ddd');
+  const font = css('--jp-ui-font-family', 'sans-serif');
+  return {
+    background: 'transparent',
+    font,
+    view: { stroke: 'transparent' },
+    axis: {
+      labelColor: text,
+      titleColor: text,
+      gridColor: lines,
+      domainColor: lines,
+      tickColor: lines
+    },
+    legend: { labelColor: text, titleColor: text }
+  };
+}
+
+/**
+ * A Vega-Lite chart. vega-embed loads on first use, so the sidebar opens without it.
+ */
+export function VegaChart(props: {
+  spec: TopLevelSpec;
+  label: string;
+}): React.ReactElement {
+  const ref = useRef<HTMLDivElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    const isCancelled = (): boolean => cancelled;
+    const embedded: { finalize: (() => void) | null } = { finalize: null };
+    const element = ref.current;
+    if (!element) {
+      return;
+    }
+    import('vega-embed')
+      .then(async ({ default: embed }) => {
+        if (isCancelled()) {
+          return;
+        }
+        const result = await embed(element, props.spec, {
+          actions: false,
+          renderer: 'svg',
+          mode: 'vega-lite',
+          config: themeConfig()
+        });
+        if (isCancelled()) {
+          result.finalize();
+        } else {
+          embedded.finalize = () => {
+            result.finalize();
+          };
+          setProblem(null);
+        }
+      })
+      .catch((error: unknown) => {
+        if (!isCancelled()) {
+          setProblem(`the chart could not be drawn: ${String(error)}`);
+        }
+      });
+    return () => {
+      cancelled = true;
+      embedded.finalize?.();
+    };
+  }, [props.spec]);
+
+  return (
+    <div className="jp-mlops-chart" aria-label={props.label}>
+      <div ref={ref} className="jp-mlops-chart-canvas" />
+      {problem && <div className="jp-mlops-error-text">{problem}</div>}
+    </div>
+  );
+}

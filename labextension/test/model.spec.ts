@@ -1,0 +1,270 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { IRun } from '../src/api';
+import { fieldName, RunsModel } from '../src/model';
+import { fakeApi, IRecorded, json } from './fakeServer';
+
+function run(
+  id: string,
+  status: IRun['status'] = 'finished',
+  extra: Partial<IRun> = {}
+): IRun {
+  return {
+    id,
+    name: `run ${id}`,
+    experiment: 'default',
+    status,
+    parent_id: null,
+    started_at: 1,
+    ended_at: status === 'running' ? null : 2,
+    duration: status === 'running' ? null : 1,
+    params: { lr: 0.1, opt: 'adam', batch: 32, seed: 1 },
+    metrics: { acc: 0.9, loss: 0.1, 'system/cpu': 50 },
+    tags: {},
+    note: '',
+    notebook_path: null,
+    source: 'cell',
+    error: null,
+    outputs: {},
+    host: null,
+    pid: null,
+    ...extra
+  };
+}
+
+/** A server whose runs the test changes between requests. */
+function server(
+  runs: () => IRun[],
+  onRuns?: (request: IRecorded) => Response | null
+) {
+  return fakeApi(request => {
+    if (request.url.pathname.endsWith('/experiments')) {
+      return json({ experiments: ['default', 'other'] });
+    }
+    const custom = onRuns?.(request);
+    if (custom) {
+      return custom;
+    }
+    const all = runs();
+    return json({ runs: all, total: all.length + 100, store: '/root/.mlops' });
+  });
+}
+
+function runRequests(requests: IRecorded[]): IRecorded[] {
+  return requests.filter(r => r.url.pathname.endsWith('/runs'));
+}
+
+describe('RunsModel', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('loads runs, experiments and picks a few param and metric columns', async () => {
+    const { api } = server(() => [run('a'), run('b')]);
+    const model = new RunsModel({ api, autoColumns: 2 });
+    let changes = 0;
+    model.stateChanged.connect(() => {
+      changes++;
+    });
+    await model.refresh();
+    expect(model.state.runs.map(r => r.id)).toEqual(['a', 'b']);
+    expect(model.state.total).toBe(102);
+    expect(model.state.experiments).toEqual(['default', 'other']);
+    expect(model.state.store).toBe('/root/.mlops');
+    expect(model.state.available).toEqual({
+      params: ['batch', 'lr', 'opt', 'seed'],
+      metrics: ['acc', 'loss']
+    });
+    expect(model.state.columns).toEqual({
+      params: ['batch', 'lr'],
+      metrics: ['acc', 'loss']
+    });
+    expect(changes).toBeGreaterThan(0);
+  });
+
+  it('keeps the columns the user chose', async () => {
+    const { api } = server(() => [run('a')]);
+    const model = new RunsModel({ api, autoColumns: 1 });
+    await model.refresh();
+    model.toggleColumn('params', 'seed');
+    model.toggleColumn('metrics', 'acc');
+    await model.refresh();
+    expect(model.state.columns).toEqual({
+      params: ['batch', 'seed'],
+      metrics: []
+    });
+  });
+
+  it('asks for the store of the active notebook’s folder, from the first page', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const model = new RunsModel({ api });
+    model.setVisible(true);
+    await vi.runOnlyPendingTimersAsync();
+    await model.setPage(100);
+    await model.setPath('project/nb');
+    const last = runRequests(requests).at(-1)!;
+    expect(last.url.searchParams.get('path')).toBe('project/nb');
+    expect(last.url.searchParams.get('offset')).toBe('0');
+    expect(model.state.path).toBe('project/nb');
+  });
+
+  it('does not fetch for a new folder while hidden, and catches up when shown', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const model = new RunsModel({ api });
+    await model.setPath('elsewhere');
+    expect(requests).toHaveLength(0);
+    model.setVisible(true);
+    await vi.runOnlyPendingTimersAsync();
+    expect(runRequests(requests)[0]!.url.searchParams.get('path')).toBe(
+      'elsewhere'
+    );
+  });
+
+  it('sorts by a column, flipping the direction on a second click', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const model = new RunsModel({ api });
+    await model.sortBy(fieldName('params', 'lr'));
+    expect(runRequests(requests).at(-1)!.url.searchParams.get('order_by')).toBe(
+      'params.lr asc'
+    );
+    await model.sortBy('params.lr');
+    expect(runRequests(requests).at(-1)!.url.searchParams.get('order_by')).toBe(
+      'params.lr desc'
+    );
+    await model.sortBy('metrics.acc');
+    expect(model.state.sort).toEqual({
+      field: 'metrics.acc',
+      descending: true
+    });
+  });
+
+  it('quotes odd keys for the filter language', () => {
+    expect(fieldName('params', 'lr')).toBe('params.lr');
+    expect(fieldName('metrics', 'val loss')).toBe('metrics.`val loss`');
+    expect(fieldName('metrics', 'system/cpu')).toBe('metrics.`system/cpu`');
+  });
+
+  it('pages forward and back within the total', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const model = new RunsModel({ api, limit: 50 });
+    await model.refresh();
+    await model.nextPage();
+    expect(model.state.offset).toBe(50);
+    await model.nextPage();
+    await model.nextPage();
+    expect(model.state.offset).toBe(100);
+    await model.previousPage();
+    expect(model.state.offset).toBe(50);
+    expect(runRequests(requests).at(-1)!.url.searchParams.get('offset')).toBe(
+      '50'
+    );
+  });
+
+  it('shows a bad filter inline and keeps the last good runs', async () => {
+    const { api } = server(
+      () => [run('a')],
+      request =>
+        request.url.searchParams.get('filter') === 'acc >'
+          ? json(
+              {
+                error: 'invalid_filter',
+                detail: 'bad',
+                position: 4,
+                reason: 'expected a value',
+                parameter: 'filter'
+              },
+              400
+            )
+          : null
+    );
+    const model = new RunsModel({ api });
+    await model.refresh();
+    await model.setFilter('acc >');
+    expect(model.state.filterError?.position).toBe(4);
+    expect(model.state.error).toBeNull();
+    expect(model.state.runs.map(r => r.id)).toEqual(['a']);
+    await model.setFilter('');
+    expect(model.state.filterError).toBeNull();
+  });
+
+  it('explains a store that cannot be opened instead of listing nothing', async () => {
+    const { api } = server(
+      () => [],
+      () =>
+        json(
+          { error: 'store_unavailable', detail: 'cannot open the store at /x' },
+          503
+        )
+    );
+    const model = new RunsModel({ api });
+    await model.refresh();
+    expect(model.state.error?.code).toBe('store_unavailable');
+    expect(model.state.error?.detail).toBe('cannot open the store at /x');
+  });
+
+  it('refreshes only while runs are running and the panel is visible', async () => {
+    let runs = [run('a', 'running'), run('b')];
+    const { api, requests } = server(() => runs);
+    const model = new RunsModel({ api, pollInterval: 1000 });
+    model.setVisible(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runRequests(requests)).toHaveLength(1);
+    expect(model.isPolling).toBe(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runRequests(requests)).toHaveLength(2);
+
+    model.setVisible(false);
+    expect(model.isPolling).toBe(false);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(runRequests(requests)).toHaveLength(2);
+
+    model.setVisible(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runRequests(requests)).toHaveLength(3);
+    runs = [run('a'), run('b')];
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(runRequests(requests)).toHaveLength(4);
+    expect(model.isPolling).toBe(false);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(runRequests(requests)).toHaveLength(4);
+    model.dispose();
+  });
+
+  it('keeps refreshing after a re-run until the new run has ended', async () => {
+    let runs = [run('a')];
+    const { api, requests } = server(() => runs);
+    const model = new RunsModel({ api, pollInterval: 500 });
+    model.setVisible(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(model.isPolling).toBe(false);
+    model.expectRun('new');
+    expect(model.isPolling).toBe(true);
+    await vi.advanceTimersByTimeAsync(500);
+    runs = [run('new', 'running'), run('a')];
+    await vi.advanceTimersByTimeAsync(500);
+    expect(model.state.runs[0]!.id).toBe('new');
+    runs = [run('new'), run('a')];
+    await vi.advanceTimersByTimeAsync(500);
+    expect(model.isPolling).toBe(false);
+    const count = runRequests(requests).length;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(runRequests(requests)).toHaveLength(count);
+  });
+
+  it('tracks the selection and clears it for another folder', async () => {
+    const { api } = server(() => [run('a'), run('b')]);
+    const model = new RunsModel({ api });
+    const seen: string[][] = [];
+    model.selectionChanged.connect((_, ids) => seen.push([...ids]));
+    model.toggleSelected('a');
+    model.toggleSelected('b');
+    model.toggleSelected('a');
+    expect([...model.selected]).toEqual(['b']);
+    await model.setPath('other');
+    expect(model.selected.size).toBe(0);
+    expect(seen).toEqual([['a'], ['a', 'b'], ['b'], []]);
+  });
+});

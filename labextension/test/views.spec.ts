@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+
+import { changedParams, parseTag, withTrackMagic } from '../src/edits';
+import { sameVersion } from '../src/version';
+import {
+  lineChartSpec,
+  parallelRows,
+  parallelTicks,
+  seriesRows
+} from '../src/widgets/charts';
+import { formatDuration, formatNumber } from '../src/widgets/format';
+
+describe('helpers of the views', () => {
+  it('inserts %%track once, at the top', () => {
+    expect(withTrackMagic('x = 1')).toBe('%%track\nx = 1');
+    expect(withTrackMagic('%%track --name a\nx = 1')).toBe(
+      '%%track --name a\nx = 1'
+    );
+    expect(withTrackMagic('')).toBe('%%track\n');
+  });
+
+  it('reads key=value tags', () => {
+    expect(parseTag('stage=prod')).toEqual(['stage', 'prod']);
+    expect(parseTag(' note = a=b ')).toEqual(['note', 'a=b']);
+    expect(parseTag('novalue')).toBeNull();
+    expect(parseTag('=x')).toBeNull();
+  });
+
+  it('compares Python and npm spellings of one version', () => {
+    expect(sameVersion('0.1.0', '0.1.0')).toBe(true);
+    expect(sameVersion('0.2.0.dev1', '0.2.0-dev.1')).toBe(true);
+    expect(sameVersion('0.1.0', '0.1.1')).toBe(false);
+  });
+
+  it('sends only edited params, keeping their types', () => {
+    const original = { lr: 0.1, opt: 'adam', layers: 3, flags: [1, 2] };
+    expect(
+      changedParams(original, {
+        lr: '0.01',
+        opt: 'adam',
+        layers: '3',
+        flags: '[1, 2]'
+      })
+    ).toEqual({ lr: 0.01 });
+    expect(changedParams(original, { opt: '0.5', layers: 'four' })).toEqual({
+      opt: '0.5',
+      layers: 'four'
+    });
+  });
+
+  it('leaves non-finite points out of line charts', () => {
+    const rows = seriesRows([
+      { label: 'a', steps: [0, 1, 2], values: [1, NaN, Infinity] }
+    ]);
+    expect(rows).toEqual([{ run: 'a', step: 0, value: 1 }]);
+    const spec = lineChartSpec(
+      [
+        { label: 'a', steps: [0, 1], values: [1, 2] },
+        { label: 'b', steps: [0, 1], values: [3, 4] }
+      ],
+      'loss'
+    ) as { encoding: { color: { field?: string } } };
+    expect(spec.encoding.color.field).toBe('run');
+  });
+
+  it('places numbers and categories on parallel axes between 0 and 1', () => {
+    const runs = [
+      { id: 'a', label: 'A' },
+      { id: 'b', label: 'B' },
+      { id: 'c', label: 'C' }
+    ];
+    const rows = parallelRows(runs, [
+      { label: 'lr', values: { a: 0.1, b: 0.3, c: 0.2 } },
+      { label: 'opt', values: { a: 'sgd', b: 'adam', c: 'sgd' } },
+      { label: 'metrics.acc', values: { a: 0.5, b: 0.5 } }
+    ]);
+    const at = (id: string, axis: string) =>
+      rows.find(r => r.id === id && r.axis === axis)?.position;
+    expect(at('a', 'lr')).toBe(0);
+    expect(at('b', 'lr')).toBe(1);
+    expect(at('c', 'lr')).toBeCloseTo(0.5);
+    expect(at('b', 'opt')).toBe(0);
+    expect(at('a', 'opt')).toBe(1);
+    expect(at('a', 'metrics.acc')).toBe(0.5);
+    expect(at('c', 'metrics.acc')).toBeNull();
+    expect(
+      parallelTicks(runs, [
+        { label: 'lr', values: { a: 0.1, b: 0.3 } },
+        { label: 'opt', values: { a: 'sgd', b: 'adam' } }
+      ])
+    ).toEqual([
+      { axis: 'lr', position: 0, label: '0.1' },
+      { axis: 'lr', position: 1, label: '0.3' },
+      { axis: 'opt', position: 0, label: 'adam' },
+      { axis: 'opt', position: 1, label: 'sgd' }
+    ]);
+  });
+
+  it('formats numbers and durations for the table', () => {
+    expect(formatNumber(0.123456789)).toBe('0.123457');
+    expect(formatNumber(NaN)).toBe('NaN');
+    expect(formatNumber(-Infinity)).toBe('-∞');
+    expect(formatDuration(0.25)).toBe('250ms');
+    expect(formatDuration(75)).toBe('1m15s');
+    expect(formatDuration(null)).toBe('–');
+  });
+});
