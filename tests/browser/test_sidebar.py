@@ -354,7 +354,8 @@ def test_delete_asks_first(page: Any, lab: Lab) -> None:
 
 def test_a_tracked_cell_shows_up_in_the_sidebar(page: Any, lab: Lab, shots: Any) -> None:
     reset(page)
-    before = run_ids(page)
+    before = {run["id"] for run in lab.api("runs?limit=1000")["runs"]}  # the server's list, not a half-loaded page
+    expect(rows(page)).to_have_count(len(before))
     command(page, "docmanager:open", {"path": "train.ipynb"})
     notebook = page.locator(".jp-NotebookPanel:visible")
     cells = notebook.locator(".jp-Notebook .jp-Cell")
@@ -378,7 +379,7 @@ def test_a_tracked_cell_shows_up_in_the_sidebar(page: Any, lab: Lab, shots: Any)
     assert run["params"]["lr"] == 0.1
     assert "loss" in run["metric_keys"]
     lab.runs["tracked"] = tracked
-    shots.take(page, "tracked-cell")
+    shots.take(page, "tracked-cell", publish=True)
 
 
 def test_rerun_with_an_edited_param_shows_the_new_run(page: Any, lab: Lab, shots: Any) -> None:
