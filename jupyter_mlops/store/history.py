@@ -122,8 +122,11 @@ class MetricHistory(Sequence[MetricPoint]):
             if start >= stop:
                 continue
             segment = values[start:stop]
-            lo = min(range(len(segment)), key=segment.__getitem__)
-            hi = max(range(len(segment)), key=segment.__getitem__)
+            try:  # min/max/index run in C; a NaN in the bucket makes index() miss
+                lo, hi = segment.index(min(segment)), segment.index(max(segment))
+            except ValueError:
+                lo = min(range(len(segment)), key=segment.__getitem__)
+                hi = max(range(len(segment)), key=segment.__getitem__)
             keep.extend(sorted({start + lo, start + hi}))
         keep.append(n - 1)
         ordered = sorted(set(keep))
