@@ -13,6 +13,7 @@ from typing import Any
 
 from ._version import __version__
 from .errors import MlopsError
+from .runner.commands import RUNNER_COMMANDS
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -126,7 +127,21 @@ def _exchange(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS: list[Callable[[Any], None]] = [_register_runs, _register_show, _register_exchange]
+def _register_enable(commands: Any) -> None:
+    sub = _command(commands, "enable", "load the track and runs magics in every kernel of an IPython profile",
+                   "jupyter mlops enable --profile default", _enable)
+    sub.add_argument("--profile", default="default", help="IPython profile to change (default: default)")
+
+
+def _enable(args: argparse.Namespace) -> int:
+    from .profile import enable_extension
+
+    print(enable_extension(args.profile).message)
+    return EXIT_OK
+
+
+_COMMANDS: list[Callable[[Any], None]] = [_register_runs, _register_show, _register_exchange,
+                                          _register_enable, *RUNNER_COMMANDS]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

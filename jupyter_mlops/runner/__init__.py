@@ -1,0 +1,69 @@
+"""Headless runs of notebooks with papermill: single runs, sweeps, pipelines and re-runs, on
+local processes or a Dask cluster, each execution a tracked run.
+
+Importing this package is cheap: papermill, PyYAML and distributed load on first use.
+
+```python
+from jupyter_mlops.runner import run_notebook, sweep, run_pipeline, rerun, diff_runs
+
+run = run_notebook("train.ipynb", {"lr": 0.01}, experiment="churn")
+result = sweep("train.ipynb", {"lr": [0.1, 0.01], "epochs": [5, 10]}, workers=2, sort="-metrics.acc")
+new_id = rerun(run.id, {"lr": 0.02}, background=True)   # returns once the new run exists
+```
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .diff import RunDiff, diff_runs
+    from .errors import Interrupted, RunnerError
+    from .execute import ExecutionResult
+    from .pipeline import Pipeline, run_pipeline
+    from .pipeline_run import PipelineResult
+    from .reruns import rerun
+    from .run import run_notebook
+    from .sweeps import SweepResult, parse_grid, sweep
+
+_EXPORTS = {
+    "run_notebook": "run",
+    "sweep": "sweeps",
+    "parse_grid": "sweeps",
+    "SweepResult": "sweeps",
+    "Pipeline": "pipeline",
+    "PipelineResult": "pipeline_run",
+    "run_pipeline": "pipeline",
+    "rerun": "reruns",
+    "diff_runs": "diff",
+    "RunDiff": "diff",
+    "ExecutionResult": "execute",
+    "RunnerError": "errors",
+    "Interrupted": "errors",
+}
+
+__all__ = [
+    "ExecutionResult",
+    "Interrupted",
+    "Pipeline",
+    "PipelineResult",
+    "RunDiff",
+    "RunnerError",
+    "SweepResult",
+    "diff_runs",
+    "parse_grid",
+    "rerun",
+    "run_notebook",
+    "run_pipeline",
+    "sweep",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jupyter_mlops.runner' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,61 @@
+"""Executions in a background process: the caller returns as soon as the run exists.
+
+``python -m jupyter_mlops.runner.background`` reads one pickled :class:`~.execute.Job` on
+stdin and executes it. The run is created by the caller first, with the background process's
+pid, so it reads ``running`` at once and ``crashed`` should that process die.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from .execute import Job, create_run
+
+
+def start_in_background(store: Any, job: Job) -> str:
+    """Create the run of ``job`` (status running) and execute it in a new process."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_mlops.runner.background"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=job.cwd,
+    )
+    try:
+        create_run(store, job, pid=process.pid)
+        job.created = True
+        assert process.stdin is not None
+        process.stdin.write(pickle.dumps(job))
+        process.stdin.close()
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    # reap it when it ends, so that it leaves no zombie behind in a long-lived caller
+    threading.Thread(target=process.wait, name="jupyter-mlops-background", daemon=True).start()
+    return job.run_id
+
+
+def main() -> int:
+    data = sys.stdin.buffer.read()
+    if not data:
+        return 2  # the caller went away before handing over the job
+    job = pickle.loads(data)
+    from .execute import execute_job
+
+    with contextlib.suppress(KeyboardInterrupt):
+        execute_job(job)
+    from .kernels import kernel_pool
+
+    kernel_pool().shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Errors of the runner: bad notebooks, parameters, grids and pipeline files.
+
+All of them are raised before any kernel starts, so nothing has run when one reaches the user.
+"""
+
+from __future__ import annotations
+
+from ..errors import InvalidInput, MlopsError
+
+
+class RunnerError(MlopsError):
+    """The runner cannot do what was asked."""
+
+
+class NotebookError(RunnerError, InvalidInput):
+    """The notebook is missing, unreadable or not a notebook."""
+
+
+class ParameterError(RunnerError, InvalidInput):
+    """A parameter value does not fit the notebook's ``parameters`` cell."""
+
+
+class KernelNotFound(RunnerError, InvalidInput):
+    """No kernel of that name is installed."""
+
+
+class GridError(RunnerError, InvalidInput):
+    """A ``--grid`` or ``--random`` option cannot be understood."""
+
+
+class PipelineError(RunnerError, InvalidInput):
+    """The pipeline file is wrong: unknown steps, cycles, bad references, missing notebooks."""
+
+
+class ExecutorError(RunnerError):
+    """The executor (worker processes, Dask cluster) could not be started or used."""
+
+
+class ParameterWarning(UserWarning):
+    """A parameter is not defined in the notebook's ``parameters`` cell (it is injected anyway)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a run, sweep or pipeline. ``result`` holds what was recorded by then:
+    running executions ended ``interrupted``, queued ones never started."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("interrupted")
+        self.result = result
