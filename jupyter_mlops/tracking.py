@@ -101,6 +101,7 @@ class _Writer:
             batches: dict[int, tuple[Store, WriteBatch]] = {}
             taken: list[tuple[ActiveRun, str, _Series, tuple[Any, Any, Any]]] = []
             taken_params: list[tuple[ActiveRun, dict[str, Any]]] = []
+            taken_staged: list[tuple[ActiveRun, WriteBatch]] = []
             with self.lock:
                 for active in runs:
                     store, batch = batches.setdefault(id(active.store), (active.store, WriteBatch()))
@@ -110,6 +111,12 @@ class _Writer:
                         batch.params[active.id] = active._pending_params
                         taken_params.append((active, active._pending_params))
                         active._pending_params = {}
+                    if active._staged:
+                        staged, active._staged = active._staged, WriteBatch()
+                        batch.tags.update(staged.tags)
+                        batch.snapshots.update(staged.snapshots)
+                        batch.records.update(staged.records)
+                        taken_staged.append((active, staged))
                     for key, pending in active._series.items():
                         if pending.steps:
                             arrays = (pending.steps, pending.values, pending.timestamps)
@@ -129,12 +136,13 @@ class _Writer:
                 if beat:
                     self._last_beat = now
             except BaseException:
-                self._put_back(taken, taken_params)
+                self._put_back(taken, taken_params, taken_staged)
                 raise
             self._warned = False
 
     def _put_back(self, taken: list[tuple[ActiveRun, str, _Series, tuple[Any, Any, Any]]],
-                  taken_params: list[tuple[ActiveRun, dict[str, Any]]]) -> None:
+                  taken_params: list[tuple[ActiveRun, dict[str, Any]]],
+                  taken_staged: list[tuple[ActiveRun, WriteBatch]]) -> None:
         """A failed write keeps its points and params, in front of any logged since."""
         with self.lock:
             for _active, _key, pending, (steps, values, timestamps) in taken:
@@ -144,6 +152,10 @@ class _Writer:
                 pending.steps, pending.values, pending.timestamps = steps, values, timestamps
             for active, params in taken_params:
                 active._pending_params = {**params, **active._pending_params}
+            for active, staged in taken_staged:
+                for attribute in ("tags", "snapshots", "records"):
+                    getattr(staged, attribute).update(getattr(active._staged, attribute))
+                active._staged = staged
 
     def flush_all_at_exit(self) -> None:
         try:
@@ -189,6 +201,7 @@ class ActiveRun:
         self.outputs: dict[str, Any] = {}
         self._series: dict[str, _Series] = {}
         self._pending_params: dict[str, Any] = {}
+        self._staged = WriteBatch()  # tags, snapshot, execution record: written with the next batch
         self._owned = True  # False when attached to a run another process started
 
     def __repr__(self) -> str:
@@ -278,6 +291,24 @@ class ActiveRun:
         self._check_open()
         self.store.set_tags(self.id, tags)
         self.tags.update({k: str(v) for k, v in tags.items()})
+
+    def stage(self, *, tags: Mapping[str, Any] | None = None, snapshot: bytes | None = None,
+              snapshot_digest: str | None = None, execution_record: list[ExecutedCell] | None = None) -> None:
+        """Record tags, the notebook snapshot and the execution record with the run's next
+        write (its end, at the latest): one transaction instead of one each."""
+        self._check_open()
+        if snapshot is not None and snapshot_digest is None:
+            snapshot_digest = self.store.blobs.put(snapshot)
+        with _writer.lock:
+            if tags:
+                for key in tags:
+                    validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
+                self._staged.tags.setdefault(self.id, {}).update({k: str(v) for k, v in tags.items()})
+                self.tags.update({k: str(v) for k, v in tags.items()})
+            if snapshot_digest is not None:
+                self._staged.snapshots[self.id] = snapshot_digest
+            if execution_record is not None:
+                self._staged.records[self.id] = list(execution_record)
 
     def set_note(self, note: str) -> None:
         self.store.update_run(self.id, note=note)

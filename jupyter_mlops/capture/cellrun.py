@@ -249,12 +249,16 @@ class TrackedRun:
 
     def _store_notebook(self, history: list[tuple[int, str]], saved: SavedNotebook | None,
                         snapshot: Snapshot | None) -> None:
-        store = self.run.store
+        """Stage the snapshot and the execution record: they are written with the run's end."""
         try:
+            digest = None
             if snapshot is not None:
-                digest = saved.digest if saved is not None and snapshot.origin == "file" else None
-                _set_snapshot(store, self.run.id, snapshot.data, digest)
-            store.set_execution_record(self.run.id, build_record(history, saved))
+                known = saved.digest if saved is not None and snapshot.origin == "file" else None
+                # a saved notebook already stored (an earlier cell's) is not hashed or written again
+                digest = known if known is not None and self.run.store.blobs.exists(known) else None
+            self.run.stage(tags=snapshot.tags if snapshot is not None else None,
+                           snapshot=snapshot.data if snapshot is not None and digest is None else None,
+                           snapshot_digest=digest, execution_record=build_record(history, saved))
         except Exception as exc:  # noqa: BLE001 - the run goes on without them
             self.warn(f"could not store the notebook snapshot of run {self.run.id}: {exc}")
 
@@ -264,7 +268,6 @@ class TrackedRun:
         saved = None
         if self.options.snapshot:
             snapshot, saved = take_snapshot(self.shell.user_ns, history)
-            self.run.set_tags(snapshot.tags)
         elif self.notebook_path is not None:
             saved, _ = _read(self.notebook_path)
         self._store_notebook(history, saved, snapshot)
@@ -295,20 +298,6 @@ def _stored_summary(store: Any, run_id: str) -> tuple[str, str, float | None, di
     duration = None if row.ended_at is None else row.ended_at - row.started_at
     metrics = {key: float(text) if text else value for key, value, text in points}
     return row.name, row.status, duration, metrics
-
-
-def _set_snapshot(store: Any, run_id: str, data: bytes, digest: str | None) -> None:
-    """Store a run's snapshot. A saved notebook already hashed and stored (the same file as
-    an earlier cell's) only gets its digest recorded: a large notebook is not hashed again."""
-    if digest is not None and store.blobs.exists(digest):
-        from sqlalchemy import update
-
-        from ..store import schema as s
-
-        with store._write() as conn:
-            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
-        return
-    store.set_snapshot(run_id, data)
 
 
 def _read(path: Path) -> tuple[SavedNotebook | None, str | None]:

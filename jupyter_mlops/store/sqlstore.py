@@ -327,6 +327,12 @@ class Store:
                     self._log_params(conn, run_id, params)
                 except ParamConflict as exc:
                     warnings.append(str(exc))
+            for run_id, tags in batch.tags.items():
+                self._set_tags(conn, run_id, tags)
+            for run_id, digest in batch.snapshots.items():
+                conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
+            for run_id, cells in batch.records.items():
+                self._set_execution_record(conn, run_id, cells)
             if batch.heartbeat:
                 conn.execute(
                     update(s.runs)
@@ -445,16 +451,19 @@ class Store:
         return digest
 
     def set_execution_record(self, run_id: str, cells: Iterable[ExecutedCell]) -> None:
+        with self._write() as conn:
+            self._set_execution_record(conn, run_id, cells)
+
+    def _set_execution_record(self, conn: Connection, run_id: str, cells: Iterable[ExecutedCell]) -> None:
         rows = [
             {"run_id": run_id, "position": c.position, "execution_count": c.execution_count,
              "source_hash": c.source_hash, "source": c.source, "out_of_order": c.out_of_order,
              "stale": c.stale}
             for c in cells
         ]
-        with self._write() as conn:
-            conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
-            if rows:
-                conn.execute(s.executed_cells.insert(), rows)
+        conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
+        if rows:
+            conn.execute(s.executed_cells.insert(), rows)
 
     def delete_run(self, run_id: str) -> None:
         """Delete a run and its children with everything they logged (blobs stay shared)."""
@@ -667,11 +676,15 @@ class WriteBatch:
 
     series: dict[tuple[str, str], tuple[Any, Any, Any]] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    snapshots: dict[str, str] = field(default_factory=dict)  # run id -> digest of a stored blob
+    records: dict[str, list[ExecutedCell]] = field(default_factory=dict)  # execution records
     heartbeat: list[str] = field(default_factory=list)
     ends: dict[str, tuple[str, float, Mapping[str, Any] | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.series or self.params or self.heartbeat or self.ends)
+        return bool(self.series or self.params or self.tags or self.snapshots or self.records
+                    or self.heartbeat or self.ends)
 
 
 def _escape_like(text: str) -> str:
