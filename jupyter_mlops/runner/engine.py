@@ -33,6 +33,12 @@ FLUSH_TRACKING = (
     "    _mlops_tracking._at_exit()\n"
 )
 FLUSH_TIMEOUT = 60.0
+#: How many kernels an execution may launch before giving up (the first one included).
+START_ATTEMPTS = 3
+
+
+class KernelStartFailed(RuntimeError):
+    """The kernel died, or did not answer, while starting."""
 
 
 class Control(Protocol):
@@ -46,6 +52,8 @@ class Control(Protocol):
 
     def notebook_done(self) -> None: ...
 
+    def relaunch_kernel(self) -> None: ...
+
 
 class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
     """papermill's client, minus the cells an interrupted execution should not start."""
@@ -56,13 +64,11 @@ class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
 
     def execute(self, **kwargs: Any) -> Any:
         self.reset_execution_trackers()
-        kernel = self.control.kernel
-        self.kc = kernel.connect()  # opened early: nbclient then skips its own start-up wait
         try:
-            self.wait_for_kernel()
+            self._start_kernel()
         except BaseException:
             self.control.notebook_done()
-            kernel.stop()
+            self.control.kernel.stop()
             raise
         with self.setup_kernel(**kwargs):
             try:
@@ -76,6 +82,20 @@ class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
                 self.control.notebook_done()
                 self._end_kernel()
         return self.nb
+
+    def _start_kernel(self) -> None:
+        """Wait for the kernel; launch a fresh one should it die while starting (a kernel
+        given a TCP port that another process took at the same moment does)."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            self.km = self.control.kernel.manager
+            self.kc = self.control.kernel.connect()  # nbclient then skips its own start-up wait
+            try:
+                self.wait_for_kernel()
+                return
+            except KernelStartFailed:
+                if attempt == START_ATTEMPTS or self.control.stopping:
+                    raise
+                self.control.relaunch_kernel()
 
     def wait_for_kernel(self) -> None:
         """Wait until the kernel answers on shell and IOPub, as ``wait_for_ready`` does but
@@ -99,12 +119,14 @@ class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
                 await kc.iopub_channel.get_msg(timeout=0.2)  # IOPub is connected too
             except Empty:
                 if not self.control.kernel.alive:
-                    raise RuntimeError(
+                    raise KernelStartFailed(
                         "the kernel died while starting; its last words: "
                         + (self.control.kernel.log_tail(5) or "none")
                     ) from None
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"the kernel did not answer within {timeout:g} s") from None
+                    raise KernelStartFailed(
+                        f"the kernel did not answer within {timeout:g} s"
+                    ) from None
                 continue
             kc._handle_kernel_info_reply(reply)
             return

@@ -167,6 +167,12 @@ class Execution:
     def notebook_done(self) -> None:
         self._done.set()
 
+    def relaunch_kernel(self) -> None:
+        """Replace a kernel that failed to start with a fresh one."""
+        self.kernel.stop()
+        self.kernel.close_log()
+        self.kernel = PreparedKernel(self.job.launch(), self.kernel.slot)
+
 
 @contextlib.contextmanager
 def _sigint_cancels(execution: Execution) -> Iterator[None]:
@@ -231,16 +237,15 @@ def execute_job(
             status, error, notebook = _run(execution)
     except BaseException as exc:
         execution.reason = execution.reason or "interrupted"
-        kernel.kill()
-        kernel.stop()
+        execution.kernel.stop()
         status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         _end(store, job, status, _error_of(exc, status), execution.notebook)
         raise
     finally:
         with _registry_lock:
             _active.pop(job.run_id, None)
-        kernel.stop()
-        kernel.close_log()
+        execution.kernel.stop()
+        execution.kernel.close_log()
     run = _end(store, job, status, error, notebook)
     if run is None:  # deleted meanwhile
         return ExecutionResult(

@@ -14,6 +14,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import secrets
 import signal
 import subprocess
 import tempfile
@@ -127,6 +128,15 @@ class KernelLaunch:
     env: dict[str, str] = field(default_factory=dict)
 
 
+def _is_ipykernel(manager: Any) -> bool:
+    """Whether the kernel is IPython's (python3, or any spec that launches ipykernel)."""
+    try:
+        argv = manager.kernel_spec.argv
+    except Exception:  # noqa: BLE001 - an unreadable spec: jupyter_client reports it at launch
+        return False
+    return bool(getattr(manager, "ipykernel", False)) or any("ipykernel" in part for part in argv)
+
+
 class PreparedKernel:
     """A kernel process launched for one execution."""
 
@@ -144,14 +154,16 @@ class PreparedKernel:
         self.manager = AsyncKernelManager(kernel_name=launch.kernel_name)
         env = {**os.environ, **launch.env}
         extra = []
-        if getattr(self.manager, "ipykernel", False):
+        if _is_ipykernel(self.manager):
             # parallel kernels must not fight over IPython's history database
             extra.append("--HistoryManager.hist_file=:memory:")
             if os.name == "posix":
-                # Unix sockets named after the run: kernels launched at once by several
-                # processes cannot be handed the same free TCP port
+                # Unix sockets of their own: kernels launched at once by several processes
+                # cannot be handed the same free TCP port. (Two kernels may be launched for
+                # one run, when a job launched ahead on one worker is taken by another.)
                 self.manager.transport = "ipc"
-                self.manager.ip = os.path.join(tempfile.gettempdir(), f"jupyter-mlops-{launch.key}")
+                name = f"jupyter-mlops-{launch.key}-{secrets.token_hex(4)}"
+                self.manager.ip = os.path.join(tempfile.gettempdir(), name)
         run_sync(self.manager.start_kernel)(
             cwd=launch.cwd,
             env=env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -211,3 +212,26 @@ def test_a_kernel_that_cannot_start_fails_the_run(store, notebook, tmp_path):
     assert result.status == "failed"
     run = store.get_run(job.run_id)
     assert run.status == "failed" and "could not start" in run.error["evalue"]
+
+
+def test_a_kernel_that_dies_while_starting_is_launched_again(store, notebook, tmp_path):
+    marker = tmp_path / "first-launch-died"
+    kernels = tmp_path / "jupyter-data" / "kernels" / "flaky"  # JUPYTER_DATA_DIR of the test
+    kernels.mkdir(parents=True)
+    starter = (
+        "import os, sys\n"
+        f"if not os.path.exists({str(marker)!r}):\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "    sys.exit('address already in use')\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
+    )
+    spec = {
+        "argv": [sys.executable, "-c", starter, "-f", "{connection_file}"],
+        "display_name": "flaky",
+        "language": "python",
+    }
+    (kernels / "kernel.json").write_text(json.dumps(spec))
+    run = run_notebook(notebook("nb", None, "print('ran')", kernel="flaky"), store=store.location)
+    assert marker.exists()
+    assert run.status == "finished"
+    assert run.snapshot().cells[-1].outputs[0]["text"] == "ran\n"
