@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .. import comparison
 from ..errors import InvalidInput
 from .payloads import run_summary
 
@@ -15,26 +16,11 @@ if TYPE_CHECKING:
     from ..store.sqlstore import Store
 
 
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
 def value_rows(runs: Sequence[Run], attribute: str) -> list[dict[str, Any]]:
     """One row per key of ``params`` or ``metrics``: each run's value (absent when the run has
     none) and whether the runs differ on it."""
-    keys: dict[str, None] = {}
-    for run in runs:
-        for key in getattr(run, attribute):
-            keys.setdefault(key, None)
-    rows = []
-    for key in sorted(keys):
-        values = {
-            run.id: getattr(run, attribute)[key] for run in runs if key in getattr(run, attribute)
-        }
-        seen = {_canonical(v) for v in values.values()}
-        differs = len(seen) > 1 or len(values) < len(runs)
-        rows.append({"key": key, "values": values, "differs": differs})
-    return rows
+    return [{"key": row.key, "values": row.values, "differs": row.differs}
+            for row in comparison.value_rows(runs, attribute)]
 
 
 def compare_runs(store: Store, ids: Sequence[str]) -> dict[str, Any]:

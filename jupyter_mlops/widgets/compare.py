@@ -3,7 +3,6 @@ highlighted, and one metric's step histories overlaid in one chart."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ..comparison import value_rows
 from ..errors import MlopsError
 from ..views import format_value
 from . import html as h
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from ..store.sqlstore import Store
 
 MISSING = "—"  # shown where a run lacks the key
-_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -34,24 +33,12 @@ class DiffRow:
 def diff_rows(runs: Sequence[Run], attribute: str, only_differences: bool = False) -> list[DiffRow]:
     """One row per key of ``params`` or ``metrics`` (system metrics left out): each run's value,
     and whether the runs differ on it (a run lacking the key differs from one that has it)."""
-    keys: dict[str, None] = {}
-    for run in runs:
-        for key in getattr(run, attribute):
-            if not (attribute == "metrics" and key.startswith("system/")):
-                keys.setdefault(key, None)
-    rows = []
-    for key in sorted(keys):
-        present = [getattr(run, attribute).get(key, _ABSENT) for run in runs]
-        canonical = {
-            None if v is _ABSENT else json.dumps(v, sort_keys=True, default=str) for v in present
-        }
-        differs = len(canonical) > 1
-        if only_differences and not differs:
-            continue
-        rows.append(
-            DiffRow(key, [MISSING if v is _ABSENT else format_value(v) for v in present], differs)
-        )
-    return rows
+    return [
+        DiffRow(row.key, [format_value(row.values[run.id]) if run.id in row.values else MISSING for run in runs],
+                row.differs)
+        for row in value_rows(runs, attribute, skip_system=True)
+        if row.differs or not only_differences
+    ]
 
 
 def diff_html(runs: Sequence[Run], rows: Sequence[DiffRow], what: str) -> str:
