@@ -121,12 +121,14 @@ class _Writer:
                         if pending.steps:
                             arrays = (pending.steps, pending.values, pending.timestamps)
                             batch.series[(active.id, key)] = arrays
+                            active.last_metrics[key] = pending.values[-1]
                             pending.steps, pending.values, pending.timestamps = (
                                 array.array("q"), array.array("d"), array.array("d"))
                             taken.append((active, key, pending, arrays))
             if end is not None and run is not None:
                 status, error = end
-                batches[id(run.store)][1].ends[run.id] = (status, time.time(), error)
+                run.ended_at = time.time()
+                batches[id(run.store)][1].ends[run.id] = (status, run.ended_at, error)
             now = time.time()
             try:
                 for store, batch in batches.values():
@@ -199,6 +201,9 @@ class ActiveRun:
         self.params: dict[str, Any] = params
         self.tags: dict[str, str] = tags
         self.outputs: dict[str, Any] = {}
+        self.started_at = time.time()
+        self.ended_at: float | None = None
+        self.last_metrics: dict[str, float] = {}  # last value written of each metric this process logged
         self._series: dict[str, _Series] = {}
         self._pending_params: dict[str, Any] = {}
         self._staged = WriteBatch()  # tags, snapshot, execution record: written with the next batch
@@ -413,9 +418,10 @@ def start_run(
         env = capture_environment(fresh_git=False)
     params = dict(params or {})
     tags = {str(k): str(v) for k, v in (tags or {}).items()}
-    the_store.create_run(run_id, name=name, experiment=experiment, parent_id=parent_id, source=source,
-                         notebook_path=notebook_path, env=env, params=params, tags=tags)
     run = ActiveRun(the_store, run_id, name, experiment, parent_id, source, params, tags)
+    the_store.create_run(run_id, name=name, experiment=experiment, parent_id=parent_id, source=source,
+                         notebook_path=notebook_path, env=env, params=params, tags=tags,
+                         started_at=run.started_at)
     _push(run)
     return run
 

@@ -273,7 +273,11 @@ class TrackedRun:
         self._store_notebook(history, saved, snapshot)
 
     def summary(self, status: str) -> RunSummary:
-        name, stored_status, duration, metrics = _stored_summary(self.run.store, self.run.id)
+        run = self.run
+        if not self.attached and run.ended_at is not None:  # all it logged went through this process
+            name, stored_status, duration, metrics = run.name, run.status, run.ended_at - run.started_at, run.last_metrics
+        else:
+            name, stored_status, duration, metrics = _stored_summary(run.store, run.id)
         metrics = {k: v for k, v in metrics.items() if not k.startswith("system/")}
         chosen = [k for k in self.options.metrics if k in metrics]
         chosen += sorted(k for k in metrics if k not in chosen)

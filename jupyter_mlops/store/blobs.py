@@ -22,6 +22,7 @@ _CHUNK = 1 << 20
 class BlobStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
+        self._folders: set[Path] = set()  # fan-out folders known to exist
 
     def _path(self, digest: str) -> Path:
         if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
@@ -68,7 +69,9 @@ class BlobStore:
 
     def _write(self, path: Path, payload: bytes) -> None:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         except PermissionError as exc:
             raise StoreReadOnly(

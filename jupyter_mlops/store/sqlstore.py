@@ -7,6 +7,7 @@ without "database is locked" reaching the user.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -286,9 +287,18 @@ class Store:
             validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
             rows.append({"run_id": run_id, "key": key, "value": str(value)})
         if rows:
-            conn.execute(delete(s.tags).where(s.tags.c.run_id == run_id,
-                                              s.tags.c.key.in_([r["key"] for r in rows])))
-            conn.execute(s.tags.insert(), rows)
+            conn.execute(self._upsert_tags, rows)
+
+    @functools.cached_property
+    def _upsert_tags(self) -> Any:
+        """INSERT ... ON CONFLICT (run_id, key) DO UPDATE: one statement to add or replace tags."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+        statement = insert(s.tags)
+        return statement.on_conflict_do_update(index_elements=[s.tags.c.run_id, s.tags.c.key],
+                                               set_={"value": statement.excluded.value})
 
     def delete_tags(self, run_id: str, keys: Iterable[str]) -> None:
         with self._write() as conn:
