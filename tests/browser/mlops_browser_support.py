@@ -12,10 +12,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mlops_track import track_run  # noqa: F401 - re-exported for the browser tests
 
 CHROMIUM = (
     os.environ.get("JUPYTER_MLOPS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -150,33 +151,6 @@ def start_lab(root: Path, home: Path) -> Lab:
             time.sleep(0.2)
     lab.stop()
     raise RuntimeError(f"JupyterLab did not answer within {START_TIMEOUT:.0f} s:\n{lab.log_tail()}")
-
-
-def track_run(
-    store: os.PathLike[str] | str,
-    name: str,
-    *,
-    experiment: str = "default",
-    params: Mapping[str, Any] | None = None,
-    metrics: Mapping[str, Sequence[float]] | None = None,
-    tags: Mapping[str, str] | None = None,
-    notebook_path: str | None = None,
-) -> str:
-    """Record a finished run through the tracking API; returns its id."""
-    import jupyter_mlops as mlops
-
-    with mlops.start_run(
-        name=name,
-        experiment=experiment,
-        params=params,
-        tags=tags,
-        store=os.fspath(store),
-        notebook_path=notebook_path,
-    ) as run:
-        for key, values in (metrics or {}).items():
-            for step, value in enumerate(values):
-                mlops.log_metric(key, value, step=step)
-    return run.id
 
 
 def write_notebook(path: Path, *cells: str | tuple[str, list[str]]) -> bytes:
