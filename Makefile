@@ -28,7 +28,7 @@ demo: install
 
 # JupyterLab on the demo project, with the MLOps sidebar on its runs.
 lab: install
-	cd examples/digits && ../../$(VENV)/bin/jupyter lab
+	cd examples/digits && ../../$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: install
 	bash benchmarks/run
