@@ -67,7 +67,7 @@ def literal_value(node: ast.AST) -> tuple[bool, Any]:
     return True, value
 
 
-def _literal_pairs(node: ast.stmt) -> list[tuple[str, ast.expr]]:
+def assignment_pairs(node: ast.stmt) -> list[tuple[str, ast.expr]]:
     """(name, value) pairs of a plain assignment statement."""
     if isinstance(node, ast.AnnAssign):
         return [(node.target.id, node.value)] if isinstance(node.target, ast.Name) and node.value else []
@@ -84,7 +84,7 @@ def _literal_pairs(node: ast.stmt) -> list[tuple[str, ast.expr]]:
     return pairs
 
 
-def _bound_names(node: ast.stmt) -> set[str]:
+def bound_names(node: ast.stmt) -> set[str]:
     """Every name a statement may bind or delete, nested blocks included."""
     names = set()
     for child in ast.walk(node):
@@ -112,11 +112,11 @@ def literal_assignments(source: str | ast.Module) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for statement in tree.body:
         literals = {}
-        for name, value in _literal_pairs(statement):
+        for name, value in assignment_pairs(statement):
             ok, literal = literal_value(value)
             if ok and not name.startswith("_"):
                 literals[name] = literal
-        for name in _bound_names(statement):
+        for name in bound_names(statement):
             found.pop(name, None)
         found.update(literals)
     return found

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..capture.params import literal_value
+from ..capture.params import assignment_pairs, bound_names, literal_value
 from ..errors import InvalidInput
 
 
@@ -56,43 +56,6 @@ def _offset(lines: list[str], starts: list[int], line: int, byte_col: int) -> in
     """A (1-based line, UTF-8 byte column) position of the syntax tree as a character offset."""
     text = lines[line - 1] if line - 1 < len(lines) else ""
     return starts[line - 1] + len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
-
-
-def _pairs(statement: ast.stmt) -> list[tuple[str, ast.expr]]:
-    """(name, value node) of a plain assignment, as ``%%track`` reads them."""
-    if isinstance(statement, ast.AnnAssign):
-        if isinstance(statement.target, ast.Name) and statement.value is not None:
-            return [(statement.target.id, statement.value)]
-        return []
-    if not isinstance(statement, ast.Assign):
-        return []
-    pairs: list[tuple[str, ast.expr]] = []
-    for target in statement.targets:
-        if isinstance(target, ast.Name):
-            pairs.append((target.id, statement.value))
-        elif (
-            isinstance(target, (ast.Tuple, ast.List))
-            and isinstance(statement.value, (ast.Tuple, ast.List))
-            and len(target.elts) == len(statement.value.elts)
-        ):
-            pairs.extend(
-                (t.id, v)
-                for t, v in zip(target.elts, statement.value.elts, strict=True)
-                if isinstance(t, ast.Name)
-            )
-    return pairs
-
-
-def _bound(statement: ast.stmt) -> set[str]:
-    names = set()
-    for node in ast.walk(statement):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-    return names
 
 
 def _comments(source: str) -> dict[int, tuple[str, bool]]:
@@ -143,7 +106,7 @@ def read_cell(source: str, transform: Callable[[str], str] | None = None) -> Cel
     result = CellParams(source)
     literals: dict[str, Literal] = {}
     for statement in tree.body:
-        pairs = _pairs(statement)
+        pairs = assignment_pairs(statement)
         first, last = statement.lineno, statement.end_lineno or statement.lineno
         found: dict[str, Literal] = {}
         computed: set[str] = set()
@@ -167,7 +130,7 @@ def read_cell(source: str, transform: Callable[[str], str] | None = None) -> Cel
             found[name] = Literal(
                 name, value, start, end, first, last, _choices_comment(comments, first, last)
             )
-        for name in _bound(statement):
+        for name in bound_names(statement):
             if name.startswith("_"):
                 continue
             earlier = literals.pop(name, None)
