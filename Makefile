@@ -35,7 +35,6 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check jupyter_mlops tests benchmarks
-	$(VENV)/bin/ruff format --check jupyter_mlops tests benchmarks
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

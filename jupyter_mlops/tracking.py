@@ -26,7 +26,7 @@ from .errors import InvalidInput, MlopsError, NoActiveRun, ParamConflict
 from .store import open_store
 from .store.entities import ENDED_STATUSES, Run
 from .store.ids import new_run_id
-from .store.sqlstore import MAX_KEY_LENGTH, WriteBatch, validate_name
+from .store.sqlstore import MAX_KEY_LENGTH, NewRun, WriteBatch, validate_name
 
 if TYPE_CHECKING:
     from .store.entities import Artifact, ExecutedCell
@@ -73,6 +73,11 @@ class _Writer:
     def unregister(self, run: ActiveRun) -> None:
         self._runs.pop(run.id, None)
 
+    def pending(self, run_id: str | None) -> ActiveRun | None:
+        """This process's open run ``run_id`` if its row is not written yet."""
+        run = self._runs.get(run_id) if run_id is not None else None
+        return run if run is not None and run._pending_create is not None else None
+
     def _loop(self) -> None:
         while True:
             self._wake.wait(FLUSH_INTERVAL)
@@ -102,9 +107,14 @@ class _Writer:
             taken: list[tuple[ActiveRun, str, _Series, tuple[Any, Any, Any]]] = []
             taken_params: list[tuple[ActiveRun, dict[str, Any]]] = []
             taken_staged: list[tuple[ActiveRun, WriteBatch]] = []
+            taken_creates: list[tuple[ActiveRun, NewRun]] = []
             with self.lock:
                 for active in runs:
                     store, batch = batches.setdefault(id(active.store), (active.store, WriteBatch()))
+                    if active._pending_create is not None:
+                        batch.creates[active.id] = active._pending_create
+                        taken_creates.append((active, active._pending_create))
+                        active._pending_create = None
                     if beat:
                         batch.heartbeat.append(active.id)
                     if active._pending_params:
@@ -138,15 +148,18 @@ class _Writer:
                 if beat:
                     self._last_beat = now
             except BaseException:
-                self._put_back(taken, taken_params, taken_staged)
+                self._put_back(taken, taken_params, taken_staged, taken_creates)
                 raise
             self._warned = False
 
     def _put_back(self, taken: list[tuple[ActiveRun, str, _Series, tuple[Any, Any, Any]]],
                   taken_params: list[tuple[ActiveRun, dict[str, Any]]],
-                  taken_staged: list[tuple[ActiveRun, WriteBatch]]) -> None:
+                  taken_staged: list[tuple[ActiveRun, WriteBatch]],
+                  taken_creates: list[tuple[ActiveRun, NewRun]]) -> None:
         """A failed write keeps its points and params, in front of any logged since."""
         with self.lock:
+            for active, new_run in taken_creates:
+                active._pending_create = new_run
             for _active, _key, pending, (steps, values, timestamps) in taken:
                 steps.extend(pending.steps)
                 values.extend(pending.values)
@@ -208,6 +221,7 @@ class ActiveRun:
         self._pending_params: dict[str, Any] = {}
         self._staged = WriteBatch()  # tags, snapshot, execution record: written with the next batch
         self._owned = True  # False when attached to a run another process started
+        self._pending_create: NewRun | None = None  # a deferred start: the row goes with the next batch
 
     def __repr__(self) -> str:
         return f"<ActiveRun {self.id} {self.name!r} ({self.status})>"
@@ -294,6 +308,7 @@ class ActiveRun:
 
     def set_tags(self, tags: Mapping[str, Any]) -> None:
         self._check_open()
+        self._ensure_stored()
         self.store.set_tags(self.id, tags)
         self.tags.update({k: str(v) for k, v in tags.items()})
 
@@ -316,19 +331,28 @@ class ActiveRun:
                 self._staged.records[self.id] = list(execution_record)
 
     def set_note(self, note: str) -> None:
+        self._ensure_stored()
         self.store.update_run(self.id, note=note)
 
     def log_artifact(self, path: str | os.PathLike[str], name: str | None = None) -> Artifact:
         self._check_open()
+        self._ensure_stored()
         return self.store.log_artifact(self.id, path, name)
 
     def output(self, name: str, value: Any) -> None:
         self._check_open()
+        self._ensure_stored()
         self.store.set_outputs(self.id, {name: value})
         self.outputs[name] = value
 
     def flush(self) -> None:
+        """Write everything buffered for this run now (its row too, if its start was deferred)."""
         _writer.flush(self)
+
+    def _ensure_stored(self) -> None:
+        """Before a direct write that needs the run's row: write a deferred start now."""
+        if self._pending_create is not None:
+            self.flush()
 
     # --- reading, as on a stored Run ---------------------------------------------------
 
@@ -341,12 +365,15 @@ class ActiveRun:
         return self.store.metric_history(self.id, key)
 
     def artifacts(self) -> list[Artifact]:
+        self._ensure_stored()
         return self.store.artifacts(self.id)
 
     def execution_record(self) -> list[ExecutedCell]:
+        self.flush()
         return self.store.execution_record(self.id)
 
     def snapshot(self) -> Any:
+        self.flush()
         return self.store.snapshot(self.id)
 
     def end(self, status: str = "finished") -> None:
@@ -393,11 +420,16 @@ def start_run(
     source: str = "api",
     notebook_path: str | None = None,
     env: Mapping[str, Any] | None = None,
+    deferred: bool = False,
 ) -> ActiveRun:
     """Start a run; it becomes the active run until it ends. Also a context manager.
 
     Started while another run is active (or with ``parent``), it is that run's child and,
     unless ``experiment`` says otherwise, in the same experiment; else in ``"default"``.
+
+    ``deferred`` (how ``%%track`` starts a cell's run) writes the run's row with its first
+    batch, within ``FLUSH_INTERVAL`` or at its end, instead of now: a short run then costs
+    one transaction. Bad names and a read-only store are still refused at once.
     """
     from .store.sqlstore import Store as _Store
 
@@ -406,9 +438,13 @@ def start_run(
     parent_experiment = None if parent is None or isinstance(parent, str) else parent.experiment
     if parent_id is None and _stack and _stack[-1].store is the_store:
         parent_id, parent_experiment = _stack[-1].id, _stack[-1].experiment
-    if experiment is None:  # a child stays in its parent's experiment
-        if parent_id and parent_experiment is None:
-            parent_experiment = the_store.get_run(parent_id).experiment
+    pending_parent = _writer.pending(parent_id)
+    if pending_parent is not None:  # a deferred parent is written before its child
+        pending_parent.flush()
+    if parent_id and parent_experiment is None and (experiment is None or deferred):
+        # a child stays in its parent's experiment; a deferred child's parent must exist now
+        parent_experiment = the_store.get_run(parent_id).experiment
+    if experiment is None:
         experiment = parent_experiment or "default"
     run_id = new_run_id()
     name = name if name is not None else f"run-{run_id[-5:]}"
@@ -418,10 +454,21 @@ def start_run(
         env = capture_environment(fresh_git=False)
     params = dict(params or {})
     tags = {str(k): str(v) for k, v in (tags or {}).items()}
-    run = ActiveRun(the_store, run_id, name, experiment, parent_id, source, params, tags)
-    the_store.create_run(run_id, name=name, experiment=experiment, parent_id=parent_id, source=source,
-                         notebook_path=notebook_path, env=env, params=params, tags=tags,
-                         started_at=run.started_at)
+    if deferred:
+        run = ActiveRun(the_store, run_id, name, experiment, parent_id, source, {}, {})
+        new_run = NewRun(name=name, experiment=experiment, parent_id=parent_id, source=source,
+                         notebook_path=notebook_path, env=env, started_at=run.started_at)
+        the_store.check_writable()
+        if params:
+            run.log_params(params)
+        if tags:
+            run.stage(tags=tags)
+        run._pending_create = new_run
+    else:
+        run = ActiveRun(the_store, run_id, name, experiment, parent_id, source, params, tags)
+        the_store.create_run(run_id, name=name, experiment=experiment, parent_id=parent_id, source=source,
+                             notebook_path=notebook_path, env=env, params=params, tags=tags,
+                             started_at=run.started_at)
     _push(run)
     return run
 

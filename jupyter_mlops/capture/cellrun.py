@@ -159,7 +159,7 @@ class TrackedRun:
         count = current_execution_count(shell, history)
         name = options.name or _default_name(path, count)
         env = capture_environment(path or os.getcwd(), git_max_age=GIT_MAX_AGE)
-        run = tracking.start_run(name, options.experiment, tags=tags, source="cell",
+        run = tracking.start_run(name, options.experiment, tags=tags, source="cell", deferred=True,
                                  notebook_path=str(path) if path else None, env=env)
         tracked = cls(shell, options, warn, run, attached=False, detach=False, notebook_path=path,
                       captured=captured)

@@ -19,7 +19,14 @@ _MB = 1024 * 1024
 
 
 class _ProcessProbe:
-    """CPU and memory through psutil (primed once, so the first CPU reading means something)."""
+    """CPU and memory through psutil (primed once, so the first CPU reading means something).
+
+    A reading younger than ``MIN_WINDOW`` is returned again instead of a new one: a CPU
+    percentage over a few milliseconds (the start and end of a short cell) is below the
+    kernel's clock tick and means nothing, and reading /proc twice costs the cell time.
+    """
+
+    MIN_WINDOW = 0.1
 
     def __init__(self) -> None:
         import psutil
@@ -29,10 +36,19 @@ class _ProcessProbe:
         self._process = psutil.Process(self._pid)
         psutil.cpu_percent(None)
         self._process.cpu_percent(None)
+        self._last: tuple[float, dict[str, float]] | None = None
 
     def sample(self) -> dict[str, float]:
         if os.getpid() != self._pid:  # forked
             self.__init__()  # type: ignore[misc]
+        now = time.monotonic()
+        if self._last is not None and now - self._last[0] < self.MIN_WINDOW:
+            return dict(self._last[1])
+        values = self._read()
+        self._last = (now, values)
+        return dict(values)
+
+    def _read(self) -> dict[str, float]:
         psutil = self._psutil
         memory = psutil.virtual_memory()
         with self._process.oneshot():

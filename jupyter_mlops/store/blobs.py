@@ -9,14 +9,29 @@ half-written blob under its final name.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-import tempfile
+import threading
 import zlib
 from pathlib import Path
 
 from ..errors import StoreError, StoreReadOnly
 
 _CHUNK = 1 << 20
+_serial = itertools.count()
+
+
+def _open_temp(folder: Path) -> tuple[int, str]:
+    """A new temporary file in ``folder``, named for this process, thread and write (cheaper
+    than mkstemp's random names). A leftover of that name can only be from a dead process
+    that had this pid: it is replaced."""
+    tmp = str(folder / f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_serial)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        return os.open(tmp, flags, 0o644), tmp
+    except FileExistsError:
+        os.unlink(tmp)
+        return os.open(tmp, flags, 0o644), tmp
 
 
 class BlobStore:
@@ -44,7 +59,7 @@ class BlobStore:
         size = 0
         self.root.mkdir(parents=True, exist_ok=True)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-")
+            fd, tmp = _open_temp(self.root)
         except PermissionError as exc:
             raise StoreReadOnly(f"cannot write blobs under {self.root}: {exc}") from exc
         try:
@@ -72,7 +87,7 @@ class BlobStore:
             if path.parent not in self._folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._folders.add(path.parent)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            fd, tmp = _open_temp(path.parent)
         except PermissionError as exc:
             raise StoreReadOnly(
                 f"cannot write blobs under {self.root}: {exc}; make the store writable "

@@ -210,33 +210,22 @@ class Store:
         host: str | None = None,
         note: str = "",
     ) -> None:
-        validate_name("run name", name)
-        validate_name("experiment name", experiment)
-        now = time.time() if started_at is None else started_at
+        new = NewRun(name=name, experiment=experiment, parent_id=parent_id, source=source,
+                     notebook_path=notebook_path, env=env, started_at=time.time() if started_at is None else started_at,
+                     pid=os.getpid() if pid is None else pid, host=host or HOST, note=note)
         with self._write() as conn:
             if parent_id is not None:
                 self._require_run(conn, parent_id)
-            conn.execute(
-                s.runs.insert().values(
-                    id=run_id,
-                    name=name,
-                    experiment=experiment,
-                    status="running",
-                    parent_id=parent_id,
-                    started_at=now,
-                    heartbeat_at=now,
-                    host=host or HOST,
-                    pid=os.getpid() if pid is None else pid,
-                    note=note,
-                    notebook_path=notebook_path,
-                    source=source,
-                    env=json.dumps(dict(env)) if env else None,
-                )
-            )
+            conn.execute(s.runs.insert().values(**new.row(run_id)))
             if params:
-                self._log_params(conn, run_id, params)
+                self._log_params(conn, run_id, params, new=True)
             if tags:
                 self._set_tags(conn, run_id, tags)
+
+    def check_writable(self) -> None:
+        """Raise :class:`StoreReadOnly` now if writes are sure to fail (a read-only store)."""
+        if self.read_only:
+            raise StoreReadOnly(self._read_only_message("the folder is read-only"))
 
     def _require_run(self, conn: Connection, run_id: str) -> None:
         if conn.execute(select(s.runs.c.id).where(s.runs.c.id == run_id)).first() is None:
@@ -246,7 +235,9 @@ class Store:
         with self._write() as conn:
             self._log_params(conn, run_id, params)
 
-    def _log_params(self, conn: Connection, run_id: str, params: Mapping[str, Any]) -> None:
+    def _log_params(self, conn: Connection, run_id: str, params: Mapping[str, Any], *, new: bool = False) -> None:
+        """Insert params; those already stored must be equal. ``new``: the run was created in
+        this transaction, so it has none yet."""
         rows = []
         for key, value in params.items():
             validate_name("param name", key, max_length=MAX_KEY_LENGTH)
@@ -254,6 +245,9 @@ class Store:
             rows.append({"run_id": run_id, "key": key, "value": text, "value_num": number,
                          "value_str": as_text})
         if not rows:
+            return
+        if new:
+            conn.execute(s.params.insert(), rows)
             return
         existing = dict(
             conn.execute(
@@ -323,53 +317,69 @@ class Store:
         return self.get_run(run_id)
 
     def write_batch(self, batch: WriteBatch) -> list[str]:
-        """Write what a process buffered, in one transaction: metric points (one chunk per
-        run and key), params, heartbeats and run ends. Returns warnings about params that
-        another process had already set to a different value (those are not changed)."""
+        """Write what a process buffered, in one transaction: runs it started, metric points
+        (one chunk per run and key), params, tags, snapshots, execution records, heartbeats
+        and run ends. Returns warnings about params that another process had already set to
+        a different value (those are not changed).
+
+        A run created by the batch is inserted with its snapshot and end already in its row,
+        and nothing is looked up for it: a short run costs one transaction of inserts."""
         now = time.time()
         warnings: list[str] = []
         with self._write() as conn:
+            created: set[str] = set()
+            for run_id, new_run in batch.creates.items():
+                if new_run.parent_id is not None and new_run.parent_id not in created:
+                    self._require_run(conn, new_run.parent_id)
+                conn.execute(s.runs.insert().values(
+                    **new_run.row(run_id, snapshot=batch.snapshots.get(run_id), end=batch.ends.get(run_id))))
+                created.add(run_id)
             run_ids = {run_id for run_id, _ in batch.series}
             for run_id in sorted(run_ids):
-                self._append_chunks(conn, run_id, {k: v for (r, k), v in batch.series.items() if r == run_id})
+                self._append_chunks(conn, run_id, {k: v for (r, k), v in batch.series.items() if r == run_id},
+                                    new=run_id in created)
             for run_id, params in batch.params.items():
                 try:
-                    self._log_params(conn, run_id, params)
+                    self._log_params(conn, run_id, params, new=run_id in created)
                 except ParamConflict as exc:
                     warnings.append(str(exc))
             for run_id, tags in batch.tags.items():
                 self._set_tags(conn, run_id, tags)
             for run_id, digest in batch.snapshots.items():
-                conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
+                if run_id not in created:
+                    conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
             for run_id, cells in batch.records.items():
-                self._set_execution_record(conn, run_id, cells)
+                self._set_execution_record(conn, run_id, cells, new=run_id in created)
             if batch.heartbeat:
                 conn.execute(
                     update(s.runs)
                     .where(s.runs.c.id.in_(list(batch.heartbeat)), s.runs.c.status == "running")
                     .values(heartbeat_at=now)
                 )
-            for run_id, (status, ended_at, error) in batch.ends.items():
-                values: dict[str, Any] = {"status": status, "ended_at": ended_at}
-                if error is not None:
-                    values["error"] = json.dumps(dict(error))
-                conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**values))
+            for run_id, end in batch.ends.items():
+                if run_id not in created:
+                    conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**_end_columns(*end)))
         return warnings
 
     def write_metrics(self, series: Mapping[tuple[str, str], tuple[Any, Any, Any]]) -> None:
         """Append metric points: ``(run_id, key)`` → (int64 steps, float64 values, float64 times)."""
         self.write_batch(WriteBatch(series=dict(series)))
 
-    def _append_chunks(self, conn: Connection, run_id: str, series: Mapping[str, tuple[Any, Any, Any]]) -> None:
+    def _append_chunks(self, conn: Connection, run_id: str, series: Mapping[str, tuple[Any, Any, Any]], *,
+                       new: bool = False) -> None:
+        """Append one chunk per key. ``new``: the run was created in this transaction."""
         mc, lm = s.metric_chunks, s.latest_metrics
-        if not self.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises writers
-            conn.execute(_RUN_LOCK, {"run_id": run_id})
-        next_seq = dict(conn.execute(
-            select(mc.c.key, func.max(mc.c.seq)).where(mc.c.run_id == run_id).group_by(mc.c.key)
-        ).all())
-        latest = {key: (step, ts) for key, step, ts in conn.execute(
-            select(lm.c.key, lm.c.step, lm.c.timestamp).where(lm.c.run_id == run_id)
-        ).all()}
+        next_seq: dict[str, int] = {}
+        latest: dict[str, tuple[int, float]] = {}
+        if not new:
+            if not self.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises writers
+                conn.execute(_RUN_LOCK, {"run_id": run_id})
+            next_seq = dict(conn.execute(
+                select(mc.c.key, func.max(mc.c.seq)).where(mc.c.run_id == run_id).group_by(mc.c.key)
+            ).all())
+            latest = {key: (step, ts) for key, step, ts in conn.execute(
+                select(lm.c.key, lm.c.step, lm.c.timestamp).where(lm.c.run_id == run_id)
+            ).all()}
         chunks, inserts, updates = [], [], []
         for key, (steps, values, timestamps) in series.items():
             count = len(steps)
@@ -405,12 +415,10 @@ class Store:
                 ended_at: float | None = None) -> None:
         if status not in ENDED_STATUSES:
             raise InvalidInput(f"a run ends as one of {', '.join(ENDED_STATUSES)}, not {status!r}")
-        values: dict[str, Any] = {"status": status, "ended_at": ended_at or time.time()}
-        if error is not None:
-            values["error"] = json.dumps(dict(error))
         with self._write() as conn:
             self._require_run(conn, run_id)
-            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**values))
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id)
+                         .values(**_end_columns(status, ended_at or time.time(), error)))
 
     def set_outputs(self, run_id: str, outputs: Mapping[str, Any]) -> None:
         rows = []
@@ -464,14 +472,16 @@ class Store:
         with self._write() as conn:
             self._set_execution_record(conn, run_id, cells)
 
-    def _set_execution_record(self, conn: Connection, run_id: str, cells: Iterable[ExecutedCell]) -> None:
+    def _set_execution_record(self, conn: Connection, run_id: str, cells: Iterable[ExecutedCell], *,
+                              new: bool = False) -> None:
         rows = [
             {"run_id": run_id, "position": c.position, "execution_count": c.execution_count,
              "source_hash": c.source_hash, "source": c.source, "out_of_order": c.out_of_order,
              "stale": c.stale}
             for c in cells
         ]
-        conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
+        if not new:
+            conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
         if rows:
             conn.execute(s.executed_cells.insert(), rows)
 
@@ -680,10 +690,52 @@ _UPDATE_LATEST = (
 )
 
 
+@dataclass(frozen=True)
+class NewRun:
+    """The columns a run starts with: for ``Store.create_run``, or for the tracking writer,
+    which inserts a short run's row with its first batch (see ``WriteBatch.creates``)."""
+
+    name: str
+    experiment: str
+    parent_id: str | None = None
+    source: str = "api"
+    notebook_path: str | None = None
+    env: Mapping[str, Any] | None = None
+    started_at: float = field(default_factory=time.time)
+    pid: int = field(default_factory=os.getpid)
+    host: str = HOST
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        validate_name("run name", self.name)
+        validate_name("experiment name", self.experiment)
+
+    def row(self, run_id: str, *, snapshot: str | None = None,
+            end: tuple[str, float, Mapping[str, Any] | None] | None = None) -> dict[str, Any]:
+        row = {
+            "id": run_id, "name": self.name, "experiment": self.experiment, "status": "running",
+            "parent_id": self.parent_id, "started_at": self.started_at, "heartbeat_at": self.started_at,
+            "host": self.host, "pid": self.pid, "note": self.note, "notebook_path": self.notebook_path,
+            "source": self.source, "env": json.dumps(dict(self.env)) if self.env else None,
+            "snapshot": snapshot,
+        }
+        if end is not None:
+            row.update(_end_columns(*end))
+        return row
+
+
+def _end_columns(status: str, ended_at: float, error: Mapping[str, Any] | None) -> dict[str, Any]:
+    columns: dict[str, Any] = {"status": status, "ended_at": ended_at}
+    if error is not None:
+        columns["error"] = json.dumps(dict(error))
+    return columns
+
+
 @dataclass
 class WriteBatch:
     """What the tracking writer hands the store in one transaction."""
 
+    creates: dict[str, NewRun] = field(default_factory=dict)  # runs to insert first, parents first
     series: dict[tuple[str, str], tuple[Any, Any, Any]] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -693,8 +745,8 @@ class WriteBatch:
     ends: dict[str, tuple[str, float, Mapping[str, Any] | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.series or self.params or self.tags or self.snapshots or self.records
-                    or self.heartbeat or self.ends)
+        return bool(self.creates or self.series or self.params or self.tags or self.snapshots
+                    or self.records or self.heartbeat or self.ends)
 
 
 def _escape_like(text: str) -> str:

@@ -100,3 +100,19 @@ def test_a_failing_log_stops_the_sampler_quietly() -> None:
     time.sleep(0.1)
     sampler.stop()
     assert len(calls) == 1
+
+
+def test_the_process_probe_reads_again_only_after_a_window(monkeypatch) -> None:
+    from jupyter_mlops.capture.system import _ProcessProbe
+
+    probe = _ProcessProbe()
+    reads = []
+    real_read = probe._read
+    monkeypatch.setattr(probe, "_read", lambda: reads.append(1) or real_read())
+    first = probe.sample()
+    first["system/cpu_percent"] = -1.0  # a caller changing its copy changes nothing kept
+    second = probe.sample()  # a short cell's end: the start's reading again
+    assert len(reads) == 1 and second["system/cpu_percent"] != -1.0
+    time.sleep(_ProcessProbe.MIN_WINDOW + 0.02)
+    probe.sample()
+    assert len(reads) == 2
