@@ -474,16 +474,12 @@ class Store:
 
     def _set_execution_record(self, conn: Connection, run_id: str, cells: Iterable[ExecutedCell], *,
                               new: bool = False) -> None:
-        rows = [
-            {"run_id": run_id, "position": c.position, "execution_count": c.execution_count,
-             "source_hash": c.source_hash, "source": c.source, "out_of_order": c.out_of_order,
-             "stale": c.stale}
-            for c in cells
-        ]
         if not new:
             conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
-        if rows:
-            conn.execute(s.executed_cells.insert(), rows)
+        rows = [(run_id, c.position, c.execution_count, c.source_hash, c.source, bool(c.out_of_order), bool(c.stale))
+                for c in cells]
+        if rows:  # a record holds every cell the kernel ran: hundreds of rows, inserted by the driver
+            conn.exec_driver_sql(_insert_sql(conn, s.executed_cells), rows)
 
     def delete_run(self, run_id: str) -> None:
         """Delete a run and its children with everything they logged (blobs stay shared)."""
@@ -680,6 +676,19 @@ class Store:
 
 
 # Writers of one run (the runner and its kernel) take turns choosing the next chunk numbers.
+@functools.lru_cache(maxsize=None)
+def _insert_sql_for(paramstyle: str, table_name: str) -> str:
+    columns = [c.name for c in s.metadata.tables[table_name].columns]
+    marker = "?" if paramstyle == "qmark" else "%s"  # SQLite's driver; psycopg's (format, pyformat)
+    return f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+
+
+def _insert_sql(conn: Connection, table: Any) -> str:
+    """An INSERT of every column of ``table`` in order, in the driver's parameter style, for
+    ``exec_driver_sql`` with tuples: many rows without SQLAlchemy's per-row bookkeeping."""
+    return _insert_sql_for(conn.dialect.paramstyle, table.name)
+
+
 _RUN_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:run_id))")
 
 _UPDATE_LATEST = (
