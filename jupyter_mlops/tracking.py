@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from . import config
 from .errors import InvalidInput, MlopsError, NoActiveRun, ParamConflict
 from .store import open_store
+from .store.blobs import compress_blob
 from .store.entities import ENDED_STATUSES, Run
 from .store.ids import new_run_id
 from .store.sqlstore import MAX_KEY_LENGTH, NewRun, WriteBatch, validate_name
@@ -125,6 +126,7 @@ class _Writer:
                         staged, active._staged = active._staged, WriteBatch()
                         batch.tags.update(staged.tags)
                         batch.snapshots.update(staged.snapshots)
+                        batch.snapshot_blobs.update(staged.snapshot_blobs)
                         batch.records.update(staged.records)
                         taken_staged.append((active, staged))
                     for key, pending in active._series.items():
@@ -168,7 +170,7 @@ class _Writer:
             for active, params in taken_params:
                 active._pending_params = {**params, **active._pending_params}
             for active, staged in taken_staged:
-                for attribute in ("tags", "snapshots", "records"):
+                for attribute in ("tags", "snapshots", "snapshot_blobs", "records"):
                     getattr(staged, attribute).update(getattr(active._staged, attribute))
                 active._staged = staged
 
@@ -317,9 +319,12 @@ class ActiveRun:
         """Record tags, the notebook snapshot and the execution record with the run's next
         write (its end, at the latest): one transaction instead of one each."""
         self._check_open()
+        packed = None
         if snapshot is not None and snapshot_digest is None:
-            snapshot_digest = self.store.blobs.put(snapshot)
+            snapshot_digest, packed = compress_blob(snapshot)
         with _writer.lock:
+            if packed is not None and snapshot_digest is not None:
+                self._staged.snapshot_blobs[snapshot_digest] = (len(snapshot or b""), packed)
             if tags:
                 for key in tags:
                     validate_name("tag name", key, max_length=MAX_KEY_LENGTH)

@@ -255,7 +255,7 @@ class TrackedRun:
             if snapshot is not None:
                 known = saved.digest if saved is not None and snapshot.origin == "file" else None
                 # a saved notebook already stored (an earlier cell's) is not hashed or written again
-                digest = known if known is not None and self.run.store.blobs.exists(known) else None
+                digest = known if known is not None and self.run.store.has_snapshot(known) else None
             self.run.stage(tags=snapshot.tags if snapshot is not None else None,
                            snapshot=snapshot.data if snapshot is not None and digest is None else None,
                            snapshot_digest=digest, execution_record=build_record(history, saved))

@@ -1,4 +1,4 @@
-"""Content-addressed blob storage for snapshots and artifacts.
+"""Content-addressed blob storage for artifacts (snapshots of schema version 2 too).
 
 A blob is named by the sha256 of its bytes and stored zlib-compressed under
 ``<root>/<first two hex digits>/<rest>``; the same bytes are stored once. Writes go
@@ -32,6 +32,11 @@ def _open_temp(folder: Path) -> tuple[int, str]:
     except FileExistsError:
         os.unlink(tmp)
         return os.open(tmp, flags, 0o644), tmp
+
+
+def compress_blob(data: bytes) -> tuple[str, bytes]:
+    """The digest a blob is stored under, and its stored (compressed) bytes."""
+    return hashlib.sha256(data).hexdigest(), zlib.compress(data, 6)
 
 
 class BlobStore:

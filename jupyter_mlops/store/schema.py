@@ -136,6 +136,16 @@ executed_cells = Table(
     Column("stale", Boolean, nullable=False),
 )
 
+# Notebook snapshots, by content: most are a few kilobytes, and a row in the same transaction
+# as the run costs far less than a file of its own. (Artifacts stay files in the blob folder.)
+snapshot_blobs = Table(
+    "snapshot_blobs",
+    metadata,
+    Column("digest", String(64), primary_key=True),  # sha256 of the notebook's bytes
+    Column("size", Integer, nullable=False),  # bytes before compression
+    Column("data", LargeBinary, nullable=False),  # zlib-compressed
+)
+
 RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells)
 
 
@@ -151,6 +161,7 @@ def _create(*tables: Table) -> Callable[[Connection], None]:
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(meta, runs, params, latest_metrics, metric_chunks, tags, artifacts),
     _create(outputs, executed_cells),
+    _create(snapshot_blobs),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

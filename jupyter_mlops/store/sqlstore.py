@@ -13,6 +13,7 @@ import math
 import os
 import socket
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from ..errors import (
     StoreUnavailable,
 )
 from . import schema as s
-from .blobs import BlobStore
+from .blobs import BlobStore, compress_blob
 from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
@@ -112,6 +113,7 @@ class Store:
             self.is_sqlite = True
             self._blob_root = path / "blobs"
         self._blobs = BlobStore(self._blob_root) if self._blob_root else None
+        self._known_snapshots: set[str] = set()  # digests of snapshots this store is known to hold
         self._ensure_schema()
 
     def __repr__(self) -> str:
@@ -155,7 +157,7 @@ class Store:
         if self._blobs is None:
             raise StoreLocationError(
                 f"this store ({self.location}) keeps runs in a database server; set "
-                f"{config.BLOBS_ENV} to a directory every machine can reach for snapshots and artifacts"
+                f"{config.BLOBS_ENV} to a directory every machine can reach for artifacts"
             )
         return self._blobs
 
@@ -327,6 +329,7 @@ class Store:
         now = time.time()
         warnings: list[str] = []
         with self._write() as conn:
+            self._put_snapshot_blobs(conn, batch.snapshot_blobs)
             created: set[str] = set()
             for run_id, new_run in batch.creates.items():
                 if new_run.parent_id is not None and new_run.parent_id not in created:
@@ -359,6 +362,7 @@ class Store:
             for run_id, end in batch.ends.items():
                 if run_id not in created:
                     conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**_end_columns(*end)))
+        self._known_snapshots.update(batch.snapshot_blobs)
         return warnings
 
     def write_metrics(self, series: Mapping[tuple[str, str], tuple[Any, Any, Any]]) -> None:
@@ -461,12 +465,44 @@ class Store:
                                                      size=size, created_at=artifact.created_at))
         return artifact
 
+    # --- notebook snapshots: rows of snapshot_blobs, by content -------------------
+
     def set_snapshot(self, run_id: str, notebook_json: bytes) -> str:
-        digest = self.blobs.put(notebook_json)
+        digest, packed = compress_blob(notebook_json)
         with self._write() as conn:
             self._require_run(conn, run_id)
+            self._put_snapshot_blobs(conn, {digest: (len(notebook_json), packed)})
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
+        self._known_snapshots.add(digest)
         return digest
+
+    def has_snapshot(self, digest: str) -> bool:
+        """Whether a snapshot with this digest is stored (then runs can share it unwritten)."""
+        if digest in self._known_snapshots:
+            return True
+        sb = s.snapshot_blobs
+        with self._read() as conn:
+            found = conn.execute(select(sb.c.digest).where(sb.c.digest == digest)).first() is not None
+        if not found and self._blobs is not None:
+            found = self._blobs.exists(digest)  # a snapshot kept as a file (schema version 2)
+        if found:
+            self._known_snapshots.add(digest)
+        return found
+
+    def _put_snapshot_blobs(self, conn: Connection, blobs: Mapping[str, tuple[int, bytes]]) -> None:
+        rows = [{"digest": digest, "size": size, "data": packed}
+                for digest, (size, packed) in blobs.items() if digest not in self._known_snapshots]
+        if rows:
+            conn.execute(self._insert_snapshot_blob, rows)
+
+    @functools.cached_property
+    def _insert_snapshot_blob(self) -> Any:
+        """INSERT ... ON CONFLICT DO NOTHING: the same notebook stored by two runs is one row."""
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+        return insert(s.snapshot_blobs).on_conflict_do_nothing(index_elements=[s.snapshot_blobs.c.digest])
 
     def set_execution_record(self, run_id: str, cells: Iterable[ExecutedCell]) -> None:
         with self._write() as conn:
@@ -634,11 +670,21 @@ class Store:
         return MetricHistory.from_chunks(key, ((bytes(data), count) for data, count in rows))
 
     def snapshot_bytes(self, run_id: str) -> bytes | None:
+        r, sb = s.runs, s.snapshot_blobs
         with self._read() as conn:
-            digest = conn.execute(select(s.runs.c.snapshot).where(s.runs.c.id == run_id)).first()
-        if digest is None:
+            row = conn.execute(
+                select(r.c.snapshot, sb.c.data)
+                .select_from(r.outerjoin(sb, sb.c.digest == r.c.snapshot))
+                .where(r.c.id == run_id)
+            ).first()
+        if row is None:
             raise RunNotFound(run_id, self.location)
-        return self.blobs.get(digest[0]) if digest[0] else None
+        digest, packed = row
+        if digest is None:
+            return None
+        if packed is not None:
+            return zlib.decompress(packed)
+        return self.blobs.get(digest)  # a snapshot kept as a file (schema version 2)
 
     def snapshot(self, run_id: str) -> Any:
         data = self.snapshot_bytes(run_id)
@@ -675,8 +721,7 @@ class Store:
         ]
 
 
-# Writers of one run (the runner and its kernel) take turns choosing the next chunk numbers.
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _insert_sql_for(paramstyle: str, table_name: str) -> str:
     columns = [c.name for c in s.metadata.tables[table_name].columns]
     marker = "?" if paramstyle == "qmark" else "%s"  # SQLite's driver; psycopg's (format, pyformat)
@@ -689,6 +734,7 @@ def _insert_sql(conn: Connection, table: Any) -> str:
     return _insert_sql_for(conn.dialect.paramstyle, table.name)
 
 
+# Writers of one run (the runner and its kernel) take turns choosing the next chunk numbers.
 _RUN_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:run_id))")
 
 _UPDATE_LATEST = (
@@ -748,14 +794,15 @@ class WriteBatch:
     series: dict[tuple[str, str], tuple[Any, Any, Any]] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
-    snapshots: dict[str, str] = field(default_factory=dict)  # run id -> digest of a stored blob
+    snapshots: dict[str, str] = field(default_factory=dict)  # run id -> snapshot digest
+    snapshot_blobs: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # digest -> (size, zlib bytes)
     records: dict[str, list[ExecutedCell]] = field(default_factory=dict)  # execution records
     heartbeat: list[str] = field(default_factory=list)
     ends: dict[str, tuple[str, float, Mapping[str, Any] | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.creates or self.series or self.params or self.tags or self.snapshots
-                    or self.records or self.heartbeat or self.ends)
+                    or self.snapshot_blobs or self.records or self.heartbeat or self.ends)
 
 
 def _escape_like(text: str) -> str:

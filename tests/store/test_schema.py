@@ -9,6 +9,7 @@ from sqlalchemy import create_engine
 
 from jupyter_mlops.errors import SchemaTooNew
 from jupyter_mlops.store import schema
+from jupyter_mlops.store.blobs import BlobStore
 from jupyter_mlops.store.sqlstore import Store
 
 
@@ -41,6 +42,38 @@ def test_an_old_store_is_upgraded_in_place_keeping_its_runs(store_dir: Path) -> 
     assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == str(
         schema.SCHEMA_VERSION
     )
+
+
+def test_a_snapshot_kept_as_a_file_by_version_2_is_still_read(store_dir: Path) -> None:
+    store_dir.mkdir()
+    engine = create_engine(f"sqlite:///{store_dir / 'mlops.db'}")
+    notebook = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    digest = BlobStore(store_dir / "blobs").put(notebook)
+    with engine.begin() as conn:
+        schema.MIGRATIONS[0](conn)
+        schema.MIGRATIONS[1](conn)
+        schema.write_version(conn, 2)
+        conn.execute(schema.runs.insert().values(
+            id="0000000000bbbbb", name="old", experiment="e", status="finished", started_at=1.0,
+            ended_at=2.0, note="", source="cell", snapshot=digest))
+    engine.dispose()
+
+    store = Store(os.fspath(store_dir))
+    assert store.snapshot_bytes("0000000000bbbbb") == notebook
+    assert store.has_snapshot(digest) and not store.has_snapshot("0" * 64)
+    store.set_snapshot("0000000000bbbbb", notebook + b" ")  # new snapshots go to the database
+    assert store.snapshot_bytes("0000000000bbbbb") == notebook + b" "
+
+
+def test_snapshots_are_rows_shared_by_content(store_dir: Path) -> None:
+    store = Store(os.fspath(store_dir))
+    for run_id in ("0000000000ccccc", "0000000000ddddd"):
+        store.create_run(run_id, name=run_id, experiment="e")
+        store.set_snapshot(run_id, b'{"cells": []}')
+    db = sqlite3.connect(store_dir / "mlops.db")
+    assert db.execute("SELECT count(*), sum(size) FROM snapshot_blobs").fetchone() == (1, 13)
+    assert not any(path.is_file() for path in (store_dir / "blobs").rglob("*"))  # no file per snapshot
+    assert store.snapshot_bytes("0000000000ddddd") == b'{"cells": []}'
 
 
 def test_a_store_from_a_newer_version_is_refused_and_left_untouched(store_dir: Path) -> None:
