@@ -253,7 +253,7 @@ def execute_job(
             job.run_id,
             status,
             error=error,
-            params=dict(job.parameters),
+            params=effective_parameters(job),
             duration=time.monotonic() - started,
             output_path=job.output_path,
         )
@@ -277,7 +277,7 @@ def _failed_to_start(job: Job, exc: Exception) -> ExecutionResult:
     if not job.created:
         create_run(store, job)
     store.end_run(job.run_id, "failed", error=error)
-    return ExecutionResult(job.key, job.run_id, "failed", error=error, params=dict(job.parameters))
+    return ExecutionResult(job.key, job.run_id, "failed", error=error, params=effective_parameters(job))
 
 
 def create_run(store: Any, job: Job, pid: int | None = None) -> None:
@@ -297,10 +297,25 @@ def create_run(store: Any, job: Job, pid: int | None = None) -> None:
         source="notebook",
         notebook_path=job.notebook_path,
         env=env,
-        params=job.parameters,
+        params=effective_parameters(job),
         tags=job.tags,
         pid=pid,
     )
+
+
+def effective_parameters(job: Job) -> dict[str, Any]:
+    """The params of an execution: the literal defaults of the notebook's parameters cell (and
+    of an injected-parameters cell it already has), updated with the parameters passed, so
+    that runs of a sweep compare on every parameter, not only those varied."""
+    from ..capture.params import notebook_parameters
+
+    cells = (
+        (cell.get("source", ""), cell.get("metadata", {}).get("tags", []))
+        for cell in job.notebook.get("cells", [])
+        if cell.get("cell_type") == "code"
+    )
+    sources = ((s if isinstance(s, str) else "".join(s), tags) for s, tags in cells)
+    return {**notebook_parameters(sources), **job.parameters}
 
 
 def _run(execution: Execution) -> tuple[str, dict[str, Any] | None, Any]:

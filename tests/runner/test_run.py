@@ -235,3 +235,10 @@ def test_a_kernel_that_dies_while_starting_is_launched_again(store, notebook, tm
     assert marker.exists()
     assert run.status == "finished"
     assert run.snapshot().cells[-1].outputs[0]["text"] == "ran\n"
+
+
+def test_a_run_records_the_parameters_cell_defaults_beside_those_passed(store, notebook):
+    path = notebook("defaults", "lr = 0.1\nepochs = 2\nlayers = [8, 4]\ndata = '-'.join(['a', 'b'])", "x = 1")
+    run = store.get_run(run_notebook(path, {"lr": 0.5}, store=store.location).id)
+    assert run.status == "finished"
+    assert run.params == {"lr": 0.5, "epochs": 2, "layers": [8, 4]}  # a computed default is not a param
