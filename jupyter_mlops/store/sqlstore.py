@@ -288,11 +288,7 @@ class Store:
     @functools.cached_property
     def _upsert_tags(self) -> Any:
         """INSERT ... ON CONFLICT (run_id, key) DO UPDATE: one statement to add or replace tags."""
-        if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-        statement = insert(s.tags)
+        statement = self._dialect_insert(s.tags)
         return statement.on_conflict_do_update(index_elements=[s.tags.c.run_id, s.tags.c.key],
                                                set_={"value": statement.excluded.value})
 
@@ -498,11 +494,16 @@ class Store:
     @functools.cached_property
     def _insert_snapshot_blob(self) -> Any:
         """INSERT ... ON CONFLICT DO NOTHING: the same notebook stored by two runs is one row."""
+        return self._dialect_insert(s.snapshot_blobs).on_conflict_do_nothing(
+            index_elements=[s.snapshot_blobs.c.digest])
+
+    def _dialect_insert(self, table: Any) -> Any:
+        """The database's own INSERT construct, which has ON CONFLICT clauses."""
         if self.is_sqlite:
             from sqlalchemy.dialects.sqlite import insert
         else:
             from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
-        return insert(s.snapshot_blobs).on_conflict_do_nothing(index_elements=[s.snapshot_blobs.c.digest])
+        return insert(table)
 
     def set_execution_record(self, run_id: str, cells: Iterable[ExecutedCell]) -> None:
         with self._write() as conn:

@@ -3,11 +3,6 @@ first batch, so a short run costs one transaction, and nothing it logs is lost o
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -131,33 +126,3 @@ def test_a_failed_first_write_keeps_the_run_for_the_next(store_dir: Path, monkey
     tracking.end_run(run=run)
     stored = store.get_run(run.id)
     assert stored.status == "finished" and stored.metrics == {"x": 1.0}
-
-
-KILLED = textwrap.dedent(
-    """
-    import sys, time
-    from jupyter_mlops import tracking
-    run = tracking.start_run("doomed", store=sys.argv[1], deferred=True)
-    print(run.id, flush=True)
-    step = 0
-    while True:
-        tracking.log_metric("t", time.time(), step=step)
-        step += 1
-        time.sleep(0.001)
-    """
-)
-
-
-def test_a_killed_deferred_run_keeps_what_it_logged(store_dir: Path, tmp_path: Path) -> None:
-    script = tmp_path / "killed.py"
-    script.write_text(KILLED)
-    proc = subprocess.Popen([sys.executable, str(script), str(store_dir)], stdout=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    run_id = proc.stdout.readline().strip()
-    time.sleep(2)
-    killed_at = time.time()
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    run = mlops.get_store(store_dir).get_run(run_id)
-    assert run.status == "crashed"
-    assert max(run.metric_history("t").values) > killed_at - 1.0

@@ -54,7 +54,8 @@ def test_fresh_store_opened_by_many_processes_at_once(tmp_path: Path) -> None:
 KILLED = textwrap.dedent(
     """
     import sys, time, jupyter_mlops as mlops
-    run = mlops.start_run(name="doomed", store=sys.argv[1])
+    from jupyter_mlops import tracking
+    run = tracking.start_run(name="doomed", store=sys.argv[1], deferred=sys.argv[2] == "deferred")
     print(run.id, flush=True)
     step = 0
     while True:
@@ -65,10 +66,13 @@ KILLED = textwrap.dedent(
 )
 
 
-def test_a_killed_process_keeps_what_it_logged_and_reads_as_crashed(store_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["at-once", "deferred"])  # deferred: how %%track starts a cell's run
+def test_a_killed_process_keeps_what_it_logged_and_reads_as_crashed(store_dir: Path, tmp_path: Path,
+                                                                    start: str) -> None:
     script = tmp_path / "killed.py"
     script.write_text(KILLED)
-    proc = subprocess.Popen([sys.executable, str(script), str(store_dir)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, str(script), str(store_dir), start], stdout=subprocess.PIPE,
+                            text=True)
     assert proc.stdout is not None
     run_id = proc.stdout.readline().strip()
     time.sleep(3)
