@@ -89,7 +89,7 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     record["metric_keys"] = store.metric_keys(run.id)
     record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
     record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
-    record["has_snapshot"] = store.snapshot_bytes(run.id) is not None
+    record["has_snapshot"] = store.snapshot_digest(run.id) is not None
     return record
 
 

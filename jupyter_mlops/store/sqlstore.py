@@ -670,6 +670,14 @@ class Store:
                 self._require_run(conn, run_id)
         return MetricHistory.from_chunks(key, ((bytes(data), count) for data, count in rows))
 
+    def snapshot_digest(self, run_id: str) -> str | None:
+        """The digest of a run's snapshot (None without one), without reading the snapshot."""
+        with self._read() as conn:
+            row = conn.execute(select(s.runs.c.snapshot).where(s.runs.c.id == run_id)).first()
+        if row is None:
+            raise RunNotFound(run_id, self.location)
+        return row[0]
+
     def snapshot_bytes(self, run_id: str) -> bytes | None:
         r, sb = s.runs, s.snapshot_blobs
         with self._read() as conn:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -74,6 +75,9 @@ def test_snapshots_are_rows_shared_by_content(store_dir: Path) -> None:
     assert db.execute("SELECT count(*), sum(size) FROM snapshot_blobs").fetchone() == (1, 13)
     assert not any(path.is_file() for path in (store_dir / "blobs").rglob("*"))  # no file per snapshot
     assert store.snapshot_bytes("0000000000ddddd") == b'{"cells": []}'
+    assert store.snapshot_digest("0000000000ddddd") == hashlib.sha256(b'{"cells": []}').hexdigest()
+    store.create_run("0000000000eeeee", name="bare", experiment="e")
+    assert store.snapshot_digest("0000000000eeeee") is None and store.snapshot_bytes("0000000000eeeee") is None
 
 
 def test_a_store_from_a_newer_version_is_refused_and_left_untouched(store_dir: Path) -> None:
