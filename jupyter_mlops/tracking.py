@@ -319,12 +319,13 @@ class ActiveRun:
         """Record tags, the notebook snapshot and the execution record with the run's next
         write (its end, at the latest): one transaction instead of one each."""
         self._check_open()
-        packed = None
+        blob = None  # (size, compressed bytes) of a snapshot given as bytes
         if snapshot is not None and snapshot_digest is None:
             snapshot_digest, packed = compress_blob(snapshot)
+            blob = (len(snapshot), packed)
         with _writer.lock:
-            if packed is not None and snapshot_digest is not None:
-                self._staged.snapshot_blobs[snapshot_digest] = (len(snapshot or b""), packed)
+            if blob is not None and snapshot_digest is not None:
+                self._staged.snapshot_blobs[snapshot_digest] = blob
             if tags:
                 for key in tags:
                     validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
