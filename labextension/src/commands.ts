@@ -15,7 +15,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { Widget } from '@lumino/widgets';
+import { SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import { ApiError, IRunDetail, JSONValue, MlopsApi } from './api';
 import { LOAD_EXTENSION, parseTag, withTrackMagic } from './edits';
@@ -50,6 +50,32 @@ function message(error: unknown): string {
   return error instanceof ApiError ? error.detail : String(error);
 }
 
+/**
+ * Show a view opened in Notebook 7's panel below the notebook: make it that panel's current
+ * tab, and give the panel at least half of the page (it opens only as tall as its tabs).
+ */
+function showBelow(widget: Widget): void {
+  let child: Widget = widget;
+  let parent = widget.parent;
+  while (parent && !(parent instanceof SplitPanel)) {
+    if (parent instanceof TabPanel && parent.widgets.includes(widget)) {
+      parent.currentWidget = widget;
+    }
+    child = parent;
+    parent = parent.parent;
+  }
+  if (!(parent instanceof SplitPanel)) {
+    return;
+  }
+  const index = parent.widgets.indexOf(child);
+  const sizes = parent.relativeSizes();
+  if (index < 0 || sizes.length < 2 || (sizes[index] ?? 0) >= 0.5) {
+    return;
+  }
+  const others = 0.45 / (sizes.length - 1);
+  parent.setRelativeSizes(sizes.map((_, i) => (i === index ? 0.55 : others)));
+}
+
 export function addCommands(ctx: ICommandContext): void {
   const { app, api, model, tracker } = ctx;
   const { commands, shell } = app;
@@ -68,11 +94,21 @@ export function addCommands(ctx: ICommandContext): void {
     return id ? [id] : [...model.selected];
   };
 
+  const below = new WeakSet<Widget>(); // views in Notebook 7's panel below the notebook
   const addToMain = (widget: Widget): void => {
     if (!widget.isAttached) {
       shell.add(widget, 'main');
     }
+    if (!widget.isAttached) {
+      // Jupyter Notebook 7 keeps its main area for the page's one document: its panel
+      // below the notebook holds the views instead
+      shell.add(widget, 'down');
+      below.add(widget);
+    }
     shell.activateById(widget.id);
+    if (below.has(widget)) {
+      showBelow(widget);
+    }
   };
 
   commands.addCommand(CommandIDs.open, {

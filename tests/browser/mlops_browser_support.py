@@ -100,8 +100,9 @@ class Lab:
                 self.process.wait(timeout=10)
 
 
-def start_lab(root: Path, home: Path) -> Lab:
-    """Start ``jupyter lab`` serving ``root``; its config, data and settings live in ``home``."""
+def start_lab(root: Path, home: Path, *, notebook: bool = False) -> Lab:
+    """Start ``jupyter lab`` (``notebook``: Jupyter Notebook 7) serving ``root``; its config,
+    data and settings live in ``home``."""
     settings = home / "settings"
     notification = (
         settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
@@ -122,19 +123,21 @@ def start_lab(root: Path, home: Path) -> Lab:
     token = os.urandom(16).hex()
     port = free_port()
     log = home / "jupyterlab.log"
+    app = "JupyterNotebookApp" if notebook else "LabApp"
     command = [
-        sys.executable, "-m", "jupyterlab",
+        sys.executable, "-m", "notebook" if notebook else "jupyterlab",
         "--no-browser",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.user_settings_dir={settings}",
-        f"--LabApp.workspaces_dir={home / 'workspaces'}",
-        "--LabApp.extension_manager=readonly",
+        f"--{app}.expose_app_in_browser=True",
+        f"--{app}.user_settings_dir={settings}",
+        f"--{app}.workspaces_dir={home / 'workspaces'}",
     ]  # fmt: skip
+    if not notebook:
+        command.append("--LabApp.extension_manager=readonly")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI containers run as root
     with log.open("wb") as out:
