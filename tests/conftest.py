@@ -4,6 +4,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,21 @@ def _isolated_store_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
 
     for run in list(tracking._stack):
         tracking.end_run("finished", run=run)
+
+
+@pytest.fixture(scope="session")
+def ipython_shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """This process's IPython shell (one per process), with the extension loaded; the magics
+    and controls tests wrap it in their own ``shell`` fixture."""
+    os.environ["IPYTHONDIR"] = str(tmp_path_factory.mktemp("ipython"))
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    shell = InteractiveShell.instance(config=config)
+    shell.run_cell("%load_ext jupyter_mlops")
+    yield shell
 
 
 @pytest.fixture

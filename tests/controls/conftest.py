@@ -3,26 +3,12 @@ and controls shown (no front end is needed to drive them from Python)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mlops_controls_support import Shell
-
-
-@pytest.fixture(scope="session")
-def ipython_shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    os.environ["IPYTHONDIR"] = str(tmp_path_factory.mktemp("ipython"))
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
-    shell.run_cell("%load_ext jupyter_mlops")
-    yield shell
 
 
 @pytest.fixture

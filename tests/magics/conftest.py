@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,19 +42,6 @@ class Shell:
 
 def _plain(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
-
-
-@pytest.fixture(scope="session")
-def ipython_shell(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    os.environ["IPYTHONDIR"] = str(tmp_path_factory.mktemp("ipython"))
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
-    shell.run_cell("%load_ext jupyter_mlops")
-    yield shell
 
 
 @pytest.fixture
