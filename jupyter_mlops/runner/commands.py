@@ -251,7 +251,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 parameters=_parameters(args),
                 random=args.random,
                 seed=args.seed,
-                workers=args.workers or 1,
+                workers=1 if args.workers is None else args.workers,
                 executor=args.executor,
                 scheduler=args.scheduler,
                 sort=args.sort,
