@@ -1,0 +1,102 @@
+"""SIGTERM (a cancelled CI job, ``timeout``) stops a run the way Ctrl-C does: the partial notebook
+is kept as the snapshot, the error names the running cell, the run ends ``interrupted`` at its
+real end time, and the command exits 143."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+from mlops_runner_support import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until, write_notebook
+
+from jupyter_mlops.store import open_store
+
+
+def _start(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "jupyter_mlops", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> tuple[str, str]:
+    """SIGTERM to the command alone (as ``kill PID`` or a process manager sends it)."""
+    try:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return out.decode(), err.decode()
+
+
+def test_sigterm_ends_a_run_interrupted_with_its_snapshot_and_cell(store, tmp_path):
+    path = write_notebook(
+        tmp_path / "ci.ipynb", "seconds = 120", "print('started', flush=True)", SLEEPING_CELL, "print('never')"
+    )
+    output = tmp_path / "out.ipynb"
+    process = _start("run", os.fspath(path), "--output", os.fspath(output), "--store", store.location)
+    reader = open_store(store.location)
+    assert wait_until(sleeping_runs(reader, 1), timeout=90)
+    time.sleep(1.5)  # the run has lasted a while: its duration must show it
+    out, err = _terminate(process)
+    assert process.returncode == 143, err
+    run = reader.search_runs()[0]
+    assert run.status == "interrupted" and run.error["reason"] == "interrupted"
+    assert run.error["evalue"] == "interrupted by SIGTERM"
+    assert (run.error["cell"], run.error["source_line"]) == (3, SLEEPING_CELL.splitlines()[0])
+    assert run.duration is not None and run.duration > 1.0
+    cells = {cell.source: cell for cell in run.snapshot().cells}
+    assert cells["print('started', flush=True)"].outputs[0]["text"] == "started\n"
+    assert cells["print('never')"].outputs == []
+    assert cells["print('never')"].metadata.papermill["status"] == "pending"  # never run, not "completed"
+    written = nbformat.read(os.fspath(output), as_version=4)
+    assert [c.source for c in written.cells if c.metadata.get("papermill", {}).get("status") == "pending"] == [
+        "print('never')"
+    ]
+    assert f"run {run.id} interrupted" in out
+    assert kernels_of(store.location) == []
+
+
+def test_sigterm_stops_a_sweep_and_its_workers(store, tmp_path):
+    path = write_notebook(tmp_path / "grid.ipynb", "seconds = 120", SLEEPING_CELL)
+    process = _start(
+        "sweep", os.fspath(path), "--grid", "seconds=120,121", "--workers", "2", "--store", store.location
+    )
+    reader = open_store(store.location)
+    assert wait_until(sleeping_runs(reader, 2), timeout=120)
+    out, err = _terminate(process)
+    assert process.returncode == 143, err
+    parent = next(r for r in reader.search_runs() if r.parent_id is None)
+    children = [r for r in reader.search_runs() if r.parent_id == parent.id]
+    assert parent.status == "interrupted" and parent.error["evalue"] == "interrupted (SIGTERM)"
+    assert len(children) == 2
+    assert all(c.status == "interrupted" and c.error["cell"] == 2 for c in children)
+    assert all(c.snapshot() is not None for c in children)
+    assert kernels_of(store.location) == []
+
+
+def test_a_killed_runner_crashes_at_its_last_heartbeat(store, tmp_path):
+    """SIGKILL leaves no chance to record anything: the run reads crashed, ended when it died."""
+    path = write_notebook(tmp_path / "oom.ipynb", "seconds = 120", SLEEPING_CELL)
+    process = _start("run", os.fspath(path), "--store", store.location)
+    reader = open_store(store.location)
+    try:
+        assert wait_until(sleeping_runs(reader, 1), timeout=90)
+        time.sleep(5)  # more than two heartbeats
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        for pid in kernels_of(store.location):  # a kernel of its own session outlives the runner
+            os.kill(pid, signal.SIGKILL)
+    run = reader.get_run(reader.search_runs()[0].id)
+    assert run.status == "crashed"
+    assert run.duration is not None and run.duration >= 3.0  # not 0 ms
