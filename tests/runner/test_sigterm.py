@@ -11,7 +11,13 @@ import sys
 import time
 
 import nbformat
-from mlops_runner_support import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until, write_notebook
+from mlops_runner_support import (
+    SLEEPING_CELL,
+    kernels_of,
+    sleeping_runs,
+    wait_until,
+    write_notebook,
+)
 
 from jupyter_mlops.store import open_store
 
