@@ -209,8 +209,10 @@ def run_tracked_cell(shell: Any, cell: str, options: TrackOptions) -> None:
         if tracked is not None:
             tracked.note_literals(literal_assignments(tree))
         _execute(shell, tree, cell_name)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         status = "interrupted"
+        error = _error(exc, cell_name, current_execution_count(shell, []), cell).replace(
+            evalue="interrupted", reason="interrupted")
         raise
     except BaseException as exc:
         status = "failed"

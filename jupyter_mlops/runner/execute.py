@@ -361,26 +361,9 @@ def _prepare(job: Job) -> Any:
     return remove_error_markers(notebook)
 
 
-def execution_record(notebook: Any) -> list[Any]:
-    """What the kernel ran, in order: the executed notebook's code cells that have an
-    execution count (the injected-parameters cell included). None is stale or out of order:
-    the kernel ran the notebook's own sources, top to bottom."""
-    from ..capture.execution import source_hash
-    from ..store.entities import ExecutedCell
-
-    ran = []
-    for cell in notebook.get("cells", []):
-        count = cell.get("execution_count")
-        if cell.get("cell_type") == "code" and isinstance(count, int):
-            source = cell.get("source", "")
-            ran.append((count, source if isinstance(source, str) else "".join(source)))
-    return [ExecutedCell(position=position, execution_count=count, source_hash=source_hash(source),
-                         source=source, out_of_order=False, stale=False)
-            for position, (count, source) in enumerate(sorted(ran, key=lambda item: item[0]))]
-
-
 def _end(store: Any, job: Job, status: str, record: RunError | None, notebook: Any) -> Any:
     """Store the snapshot and end the run; return the stored run (None if it never existed)."""
+    from ..capture.execution import executed_record
     from ..errors import RunNotFound
 
     error = record.to_dict() if record is not None else None
@@ -389,7 +372,7 @@ def _end(store: Any, job: Job, status: str, record: RunError | None, notebook: A
             from nbformat.v4 import writes_json  # what nbformat.writes does, minus validation
 
             store.set_snapshot(job.run_id, writes_json(notebook).encode("utf-8"))
-            store.set_execution_record(job.run_id, execution_record(notebook))
+            store.set_execution_record(job.run_id, executed_record(notebook))
         except RunNotFound:
             return None
         except Exception as exc:  # noqa: BLE001 - an unserialisable notebook must not lose the run
