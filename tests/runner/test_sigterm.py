@@ -106,3 +106,21 @@ def test_a_killed_runner_crashes_at_its_last_heartbeat(store, tmp_path):
     run = reader.get_run(reader.search_runs()[0].id)
     assert run.status == "crashed"
     assert run.duration is not None and run.duration >= 3.0  # not 0 ms
+
+
+def test_sigterm_to_a_background_rerun_ends_it_interrupted(store, tmp_path):
+    from jupyter_mlops.runner import rerun, run_notebook
+
+    path = write_notebook(tmp_path / "bg.ipynb", "seconds = 0", SLEEPING_CELL)
+    original = run_notebook(path, store=store.location)
+    assert original.status == "finished"
+    new_id = rerun(original.id, {"seconds": 120}, store=store.location, background=True)
+    reader = open_store(store.location)
+    assert wait_until(sleeping_runs(reader, 1), timeout=90)
+    pid = reader.get_run(new_id).pid
+    os.kill(pid, signal.SIGTERM)
+    assert wait_until(lambda: reader.get_run(new_id).status != "running", timeout=60)
+    run = reader.get_run(new_id)
+    assert run.status == "interrupted" and run.error["evalue"] == "interrupted by SIGTERM"
+    assert run.error["cell"] == 2 and run.snapshot() is not None
+    assert wait_until(lambda: kernels_of(store.location) == [], timeout=30)
