@@ -14,19 +14,6 @@ from jupyter_mlops.cli import main
 from jupyter_mlops.runner import run_notebook, sweep
 
 
-def _markdown_first(path, *cells):
-    """A notebook that opens with a markdown cell, as real notebooks do."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells.append(nbformat.v4.new_markdown_cell("# Training\nSome words."))
-    params = nbformat.v4.new_code_cell("lr = 0.1")
-    params.metadata["tags"] = ["parameters"]
-    nb.cells.append(params)
-    nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
-    nbformat.write(nb, os.fspath(path))
-    return path
-
-
 def test_a_failing_one_cell_notebook_names_cell_1(capsys, store, tmp_path):
     path = write_notebook(tmp_path / "one.ipynb", None, "x = 1 / 0")
     code = main(["run", os.fspath(path), "--store", store.location])
@@ -48,7 +35,10 @@ def test_a_failing_one_cell_notebook_names_cell_1(capsys, store, tmp_path):
 
 
 def test_injected_parameters_and_markdown_cells_are_counted_as_the_author_sees_them(store, tmp_path):
-    path = _markdown_first(tmp_path / "train.ipynb", "y = lr * 2", "import math\nz = math.log(-y)")
+    path = write_notebook(
+        tmp_path / "train.ipynb", "lr = 0.1", "y = lr * 2", "import math\nz = math.log(-y)",
+        markdown="# Training\nSome words.",
+    )
     run = run_notebook(path, {"lr": 0.5}, store=store.location)
     assert run.status == "failed"
     # markdown (1), parameters (2), y (3), the failing cell (4); the injected cell is not one

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import nbformat
 from mlops_runner_support import (
     SLEEPING_CELL,
     kernels_of,
+    signal_cli,
     sleeping_runs,
+    start_cli,
     wait_until,
     write_notebook,
 )
@@ -22,36 +22,16 @@ from mlops_runner_support import (
 from jupyter_mlops.store import open_store
 
 
-def _start(*args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "jupyter_mlops", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-
-
-def _terminate(process: subprocess.Popen[bytes]) -> tuple[str, str]:
-    """SIGTERM to the command alone (as ``kill PID`` or a process manager sends it)."""
-    try:
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=90)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-    return out.decode(), err.decode()
-
-
 def test_sigterm_ends_a_run_interrupted_with_its_snapshot_and_cell(store, tmp_path):
     path = write_notebook(
         tmp_path / "ci.ipynb", "seconds = 120", "print('started', flush=True)", SLEEPING_CELL, "print('never')"
     )
     output = tmp_path / "out.ipynb"
-    process = _start("run", os.fspath(path), "--output", os.fspath(output), "--store", store.location)
+    process = start_cli("run", os.fspath(path), "--output", os.fspath(output), "--store", store.location)
     reader = open_store(store.location)
     assert wait_until(sleeping_runs(reader, 1), timeout=90)
     time.sleep(1.5)  # the run has lasted a while: its duration must show it
-    out, err = _terminate(process)
+    out, err = signal_cli(process, signal.SIGTERM)
     assert process.returncode == 143, err
     run = reader.search_runs()[0]
     assert run.status == "interrupted" and run.error["reason"] == "interrupted"
@@ -72,12 +52,12 @@ def test_sigterm_ends_a_run_interrupted_with_its_snapshot_and_cell(store, tmp_pa
 
 def test_sigterm_stops_a_sweep_and_its_workers(store, tmp_path):
     path = write_notebook(tmp_path / "grid.ipynb", "seconds = 120", SLEEPING_CELL)
-    process = _start(
+    process = start_cli(
         "sweep", os.fspath(path), "--grid", "seconds=120,121", "--workers", "2", "--store", store.location
     )
     reader = open_store(store.location)
     assert wait_until(sleeping_runs(reader, 2), timeout=120)
-    out, err = _terminate(process)
+    out, err = signal_cli(process, signal.SIGTERM)
     assert process.returncode == 143, err
     parent = next(r for r in reader.search_runs() if r.parent_id is None)
     children = [r for r in reader.search_runs() if r.parent_id == parent.id]
@@ -91,7 +71,7 @@ def test_sigterm_stops_a_sweep_and_its_workers(store, tmp_path):
 def test_a_killed_runner_crashes_at_its_last_heartbeat(store, tmp_path):
     """SIGKILL leaves no chance to record anything: the run reads crashed, ended when it died."""
     path = write_notebook(tmp_path / "oom.ipynb", "seconds = 120", SLEEPING_CELL)
-    process = _start("run", os.fspath(path), "--store", store.location)
+    process = start_cli("run", os.fspath(path), "--store", store.location)
     reader = open_store(store.location)
     try:
         assert wait_until(sleeping_runs(reader, 1), timeout=90)

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
 import sys
 
 import nbformat
 import pytest
-from mlops_runner_support import wait_until, write_notebook
+from mlops_runner_support import signal_cli, start_cli, wait_until, write_notebook
 
 import jupyter_mlops as mlops
 from jupyter_mlops.cli import main
@@ -79,20 +78,12 @@ def test_ctrl_c_while_the_kernel_starts_marks_no_cell_completed(store, tmp_path)
     path = write_notebook(tmp_path / "nb.ipynb", "a = 1", "b = a + 1", "print(b)")
     output = tmp_path / "out.ipynb"
     env = {**os.environ, "JUPYTER_PATH": os.fspath(_slow_kernel(tmp_path))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jupyter_mlops", "run", os.fspath(path), "--kernel", "slowstart",
-         "--output", os.fspath(output), "--store", store.location],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env,
-    )
+    process = start_cli("run", os.fspath(path), "--kernel", "slowstart", "--output", os.fspath(output),
+                        "--store", store.location, env=env)
     reader = open_store(store.location)
-    try:
-        assert wait_until(lambda: bool(reader.search_runs("status = 'running'")), timeout=60)
-        assert wait_until(output.exists, timeout=30)  # papermill wrote the notebook: the kernel is awaited
-        os.killpg(process.pid, signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+    assert wait_until(lambda: bool(reader.search_runs("status = 'running'")), timeout=60)
+    assert wait_until(output.exists, timeout=30)  # papermill wrote the notebook: the kernel is awaited
+    _, err = signal_cli(process, signal.SIGINT, group=True)
     assert process.returncode == 130, err
     run = reader.search_runs()[0]
     assert run.status == "interrupted"

@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import nbformat
 import pytest
+from mlops_runner_support import write_notebook
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.store import open_store
@@ -23,16 +23,13 @@ TRACKED = (
 
 
 def _notebook(path: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells.append(nbformat.v4.new_markdown_cell("# Train\nThe parameters come first."))
-    params = nbformat.v4.new_code_cell("lr = 0.1  # learning rate\nepochs = 3\nname = 'base'")
-    params.metadata["tags"] = ["parameters"]
-    nb.cells.append(params)
-    nb.cells.append(nbformat.v4.new_code_cell("import jupyter_mlops as mlops\n%load_ext jupyter_mlops"))
-    nb.cells.append(nbformat.v4.new_code_cell(TRACKED))
-    nbformat.write(nb, os.fspath(path))
-    return path
+    return write_notebook(
+        path,
+        "lr = 0.1  # learning rate\nepochs = 3\nname = 'base'",
+        "import jupyter_mlops as mlops\n%load_ext jupyter_mlops",
+        TRACKED,
+        markdown="# Train\nThe parameters come first.",
+    )
 
 
 def test_the_runners_run_has_the_execution_record(store, tmp_path):
