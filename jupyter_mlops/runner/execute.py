@@ -4,9 +4,10 @@
 carries the notebook itself and the resolved store location); :func:`execute_job` runs it in
 the current process: it creates the run (``source = "notebook"``), gives the kernel the run id
 and store in its environment so that ``mlops.log_*`` and ``%%track`` inside the notebook log to
-that run, stores the executed notebook as the run's snapshot, and ends the run as finished,
-failed (cell index, exception name and value; ``reason = "timeout"`` past ``timeout``) or
-interrupted.
+that run, stores the executed notebook as the run's snapshot and what the kernel ran as its
+execution record, and ends the run as finished, failed or interrupted, with a
+:class:`~jupyter_mlops.errors.RunError` built in :mod:`.failures` (the cell, as its author counts
+cells; ``reason = "timeout"`` past ``timeout``).
 """
 
 from __future__ import annotations

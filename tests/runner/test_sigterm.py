@@ -104,3 +104,24 @@ def test_sigterm_to_a_background_rerun_ends_it_interrupted(store, tmp_path):
     assert run.status == "interrupted" and run.error["evalue"] == "interrupted by SIGTERM"
     assert run.error["cell"] == 2 and run.snapshot() is not None
     assert wait_until(lambda: kernels_of(store.location) == [], timeout=30)
+
+
+def test_sigterm_stops_a_pipeline(store, tmp_path):
+    write_notebook(tmp_path / "prep.ipynb", "seconds = 120", SLEEPING_CELL)
+    write_notebook(tmp_path / "train.ipynb", None, "print('never started')")
+    spec = tmp_path / "flow.yaml"
+    spec.write_text(
+        "name: flow\nsteps:\n  prep: {notebook: prep.ipynb}\n"
+        "  train: {notebook: train.ipynb, depends_on: [prep]}\n"
+    )
+    process = start_cli("pipeline", os.fspath(spec), "--store", store.location)
+    reader = open_store(store.location)
+    assert wait_until(sleeping_runs(reader, 1), timeout=90)
+    out, err = signal_cli(process, signal.SIGTERM)
+    assert process.returncode == 143, err
+    runs = {run.name: run for run in reader.search_runs()}
+    assert runs["prep"].status == "interrupted" and runs["prep"].error["cell"] == 2
+    assert runs["prep"].snapshot() is not None
+    assert "train" not in runs  # never started
+    assert runs["flow"].status == "interrupted"
+    assert kernels_of(store.location) == []
