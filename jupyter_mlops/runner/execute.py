@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import config
-from ..errors import RunError, describe_error  # noqa: F401 - describe_error: re-exported
+from ..errors import RunError
 from ..store import open_store
 from . import failures, termination
 from .heartbeat import beating
