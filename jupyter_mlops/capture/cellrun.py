@@ -193,7 +193,8 @@ class TrackedRun:
         """Record the end of the run; returns its summary (None when not asked for, or when the
         end could not be recorded). ``error`` is located in the saved notebook (the cell's
         position, as its author counts cells) when it does not say where it happened."""
-        error = self._located(RunError.from_dict(error)).to_dict() if error is not None else None
+        record = RunError.from_dict(error)
+        error = self._located(record).to_dict() if record is not None else None
         try:
             if self._sampler is not None:
                 self._sampler.stop()
@@ -217,10 +218,10 @@ class TrackedRun:
                     tracking.end_run(status, run=self.run, error=error)
             return None
 
-    def _located(self, error: RunError | None) -> RunError | None:
+    def _located(self, error: RunError) -> RunError:
         """``error`` with the cell's position in the saved notebook, when the cell is found
         there (its body after the magic line matches the cell that ran)."""
-        if error is None or error.cell is not None or not error.source or self.notebook_path is None:
+        if error.cell is not None or not error.source or self.notebook_path is None:
             return error
         saved, _ = _read(self.notebook_path)
         body = error.source.strip()
