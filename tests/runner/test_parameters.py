@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_mlops.runner.errors import NotebookError, ParameterError
-from jupyter_mlops.runner.notebook import load_notebook
+from jupyter_mlops.notebook.cells import NotebookError, load_notebook
+from jupyter_mlops.notebook.params import read_parameters_cell
+from jupyter_mlops.runner.errors import ParameterError
 from jupyter_mlops.runner.parameters import (
     TextValue,
     coerce,
     parameters_from_yaml,
-    read_parameters_cell,
     resolve_parameters,
 )
 
@@ -61,7 +61,8 @@ def test_reads_names_and_literal_defaults_from_the_syntax_tree():
         ("layers", "[128, 64]", [128, 64]),
         ("layers", "(1, 2)", [1, 2]),
         ("options", '{"b": 2}', {"b": 2}),
-        ("data", "null", None),
+        ("data", "None", None),
+        ("data", "null", "null"),  # papermill's -p: only None is None
         ("data", "3", 3),
         ("data", "train.csv", "train.csv"),
         ("batch", "64", 64),
@@ -115,16 +116,16 @@ def test_every_bad_value_is_named_in_one_error(notebook):
     assert "'lr'" in str(caught.value) and "'epochs'" in str(caught.value)
 
 
-def test_parameters_without_a_parameters_cell_are_refused(notebook):
+def test_parameters_without_a_parameters_cell_pass_as_papermill_types_them(notebook):
     nb = load_notebook(notebook("plain", None, "x = 1"))
-    with pytest.raises(ParameterError, match="no parameters cell"):
-        resolve_parameters(nb, {"x": 2})
+    resolved = resolve_parameters(nb, {"x": TextValue("2"), "name": TextValue("[1, 2]")})
+    assert resolved.no_parameters_cell and resolved.values == {"x": 2, "name": "[1, 2]"}
     assert resolve_parameters(nb, {}).values == {}
 
 
 def test_a_parameters_cell_that_is_not_python_is_reported(notebook):
     nb = load_notebook(notebook("broken", "lr = = 1"))
-    from jupyter_mlops.runner.parameters import parameter_specs
+    from jupyter_mlops.notebook.params import parameter_specs
 
     with pytest.raises(NotebookError, match="not valid Python"):
         parameter_specs(nb)

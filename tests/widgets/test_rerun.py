@@ -51,7 +51,7 @@ def test_a_run_without_a_notebook_snapshot_says_there_is_nothing_to_rerun(
     form = browser.detail.rerun
     assert form.texts() == {} and form.start_button.disabled, "filled when its tab opens"
     browser.detail.tabs.selected_index = RERUN_TAB
-    assert "kept no notebook snapshot" in form.intro.value and form.start_button.disabled
+    assert "has no notebook snapshot" in form.intro.value and form.start_button.disabled
     assert form.start() is None and browser.page.total == 1
 
 
