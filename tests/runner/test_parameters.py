@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jupyter_mlops.notebook.cells import NotebookError, load_notebook
 from jupyter_mlops.notebook.params import read_parameters_cell
@@ -129,3 +131,37 @@ def test_a_parameters_cell_that_is_not_python_is_reported(notebook):
 
     with pytest.raises(NotebookError, match="not valid Python"):
         parameter_specs(nb)
+
+
+PAPERMILL_LIKE_TEXT = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["True", "true", "False", "None", "null", "nan", "-inf", " 7 ", "1_000", "1e3",
+                     "0x10", "[1, 2]", '{"a": 1}', "١٢", "+5", "5.", ".5"]),
+    st.integers().map(str),
+    st.floats(allow_nan=True).map(str),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAPERMILL_LIKE_TEXT)
+def test_text_for_a_parameter_of_no_type_is_typed_exactly_as_papermill_types_it(text: str) -> None:
+    from papermill.cli import _resolve_type
+
+    ours = coerce(specs()["data"], "data", TextValue(text))  # data = None
+    theirs = _resolve_type(text)
+    assert type(ours) is type(theirs)
+    assert ours == theirs or (ours != ours and theirs != theirs)  # NaN is NaN
+
+
+def test_raw_text_stays_text_where_the_notebook_gives_no_type() -> None:
+    assert coerce(specs()["data"], "data", "3") == "3"
+    assert coerce(specs()["epochs"], "epochs", "3") == 3, "a typed default still converts it"
+
+
+@pytest.mark.parametrize("name", ["x = 1\nopen('owned','w').write('x')\ny", "bad name", "class"])
+def test_a_name_that_is_not_an_identifier_is_refused_before_typing(notebook, name) -> None:
+    from jupyter_mlops.errors import InvalidInput
+
+    nb = load_notebook(notebook("nb", "lr = 0.1"))
+    with pytest.raises(InvalidInput, match="not a parameter name"):
+        resolve_parameters(nb, {"lr": 1, name: 1})
