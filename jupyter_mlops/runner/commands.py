@@ -64,7 +64,8 @@ def _add_parameter_options(sub: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="a parameter whose value is text as given (as papermill's -r)",
+        help="a parameter whose value is text as given, as papermill's -r (a default with a "
+        "type still converts it)",
     )
     sub.add_argument(
         "-y",
