@@ -68,12 +68,22 @@ def coerce(spec: ParameterSpec | None, name: str, value: Any) -> Any:
         return parse_text(value) if isinstance(value, TextValue) else _json_value(name, value)
     try:
         converted = _CONVERTERS[kind](value)
-    except (ValueError, TypeError, SyntaxError, OverflowError):
+    except (ValueError, TypeError, SyntaxError, OverflowError, RecursionError, MemoryError):
         converted = _FAILED
     if converted is _FAILED:
         assert spec is not None
-        raise ParameterError(f"parameter {name!r} takes {spec.describe()}; cannot use {value!r}")
+        raise ParameterError(
+            f"parameter {name!r} takes {spec.describe()}; cannot use {_shown(value)}"
+        )
     return converted
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a {type(value).__name__} nested too deeply"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _FAILED = object()
@@ -174,6 +184,8 @@ def _json_value(name: str, value: Any) -> Any:
         value = list(value)
     try:
         json.dumps(value, allow_nan=True)
+    except RecursionError:
+        raise ParameterError(f"parameter {name!r}: its value is nested too deeply") from None
     except (TypeError, ValueError) as exc:
         raise ParameterError(
             f"parameter {name!r} must be a number, text, bool, None, list or dict, "

@@ -185,7 +185,7 @@ class RerunForm(w.VBox):
             w.Text(
                 value=param_text(value),
                 description=key,
-                tooltip=key,
+                tooltip=f"{key}: {self.kinds.get(key) or 'any value'}",
                 style={"description_width": "initial"},
                 layout=w.Layout(width="420px"),
             )

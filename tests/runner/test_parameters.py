@@ -165,3 +165,20 @@ def test_a_name_that_is_not_an_identifier_is_refused_before_typing(notebook, nam
     nb = load_notebook(notebook("nb", "lr = 0.1"))
     with pytest.raises(InvalidInput, match="not a parameter name"):
         resolve_parameters(nb, {"lr": 1, name: 1})
+
+
+def test_hostile_values_are_refused_in_one_short_message(notebook) -> None:
+    nb = load_notebook(notebook("nb", "layers = [1]\nname = None"))
+    with pytest.raises(ParameterError) as caught:
+        resolve_parameters(nb, {"layers": TextValue("[" * 100_000 + "]" * 100_000)})
+    assert "'layers' takes list" in str(caught.value) and len(str(caught.value)) < 300
+    deep: list = []
+    inner = deep
+    for _ in range(5_000):
+        inner.append([])
+        inner = inner[0]
+    with pytest.raises(ParameterError, match="'name': its value is nested too deeply"):
+        resolve_parameters(nb, {"name": deep})
+    assert resolve_parameters(nb, {"name": TextValue("9" * 5000)}).values["name"] == float("inf"), (
+        "as papermill: too many digits for an int, a float"
+    )
