@@ -40,7 +40,7 @@ class Target:
         if warn and resolved.no_parameters_cell:
             warnings.warn(
                 f"{self.notebook.origin} has no cell tagged 'parameters', so the parameters "
-                f"({', '.join(resolved.values)}) are injected in a new cell at the top of the "
+                f"({', '.join(resolved.values)}) go into an injected cell at the top of the "
                 "notebook, as papermill does; tag the cell that sets their defaults 'parameters' "
                 "to have them typed and injected after it",
                 ParameterWarning,
