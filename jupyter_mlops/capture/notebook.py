@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import config
 from ..errors import MlopsError
+from ..notebook.cells import NotebookError, cell_source, cell_tags, parse_content
 
 SESSION_ENV = "JPY_SESSION_NAME"
 
@@ -138,30 +139,15 @@ def read_notebook(path: str | os.PathLike[str]) -> SavedNotebook:
 
 def _parse_cells(path: Path, data: bytes) -> tuple[SavedCell, ...]:
     try:
-        content = json.loads(data)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise NotebookUnreadable(f"notebook {path} is not valid JSON (half-saved?): {exc}") from exc
-    if not isinstance(content, dict) or not isinstance(content.get("cells", content.get("worksheets")), list):
-        raise NotebookUnreadable(f"{path} is not a Jupyter notebook: it has no list of cells")
-    if content.get("nbformat", 4) < 4:
-        import nbformat
-
-        try:
-            content = nbformat.convert(nbformat.from_dict(content), 4)
-        except Exception as exc:  # noqa: BLE001 - any conversion failure means unreadable
-            raise NotebookUnreadable(f"cannot convert the old-format notebook {path}: {exc}") from exc
+        content = parse_content(data, f"notebook {path}", upgrade=True)
+    except NotebookError as exc:
+        raise NotebookUnreadable(str(exc)) from exc
     cells = []
     for index, cell in enumerate(content["cells"]):
-        if not isinstance(cell, dict):
-            raise NotebookUnreadable(f"notebook {path}: cell {index} is not an object")
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(source)
-        tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
         count = cell.get("execution_count")
-        cells.append(SavedCell(index=index, cell_type=str(cell.get("cell_type", "")), source=str(source),
+        cells.append(SavedCell(index=index, cell_type=str(cell.get("cell_type", "")), source=cell_source(cell),
                                execution_count=count if isinstance(count, int) else None,
-                               tags=tuple(str(t) for t in tags) if isinstance(tags, list) else ()))
+                               tags=tuple(cell_tags(cell))))
     return tuple(cells)
 
 

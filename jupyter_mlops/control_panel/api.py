@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MlopsError
+from ..notebook.params import check_parameter_names
 from ..views import format_value
 from .calls import FunctionExecutor, check_callable
 from .headless import headless_reason, injected_values
@@ -93,6 +94,7 @@ def controls(**declarations: Any) -> FunctionPanel | HeadlessControls:
             "name at least one control, e.g. mlops.controls(lr=(1e-4, 1e-1, 'log'), "
             "epochs=(1, 50), opt=['adam', 'sgd'])"
         )
+    check_parameter_names(declarations, "mlops.controls")
     specs = [spec_for_declaration(name, declaration) for name, declaration in declarations.items()]
     from IPython import get_ipython
 

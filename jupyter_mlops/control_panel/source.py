@@ -1,7 +1,7 @@
 """A cell's controllable params, read from its syntax tree, and the cell with new values.
 
 The params are the literal top-level assignments that ``%%track`` records
-(:func:`jupyter_mlops.capture.params.literal_assignments`): the last literal assignment of a
+(:func:`jupyter_mlops.notebook.params.literal_assignments`): the last literal assignment of a
 name counts, and a later statement that binds the name again makes it not controllable.
 Substitution rewrites only the source text of those literals, found by their positions in
 the syntax tree; nothing is evaluated and every other character of the cell stays as it is.
@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..capture.params import assignment_pairs, bound_names, literal_value
 from ..errors import InvalidInput
+from ..notebook.params import assignment_pairs, bound_names, literal_value
 
 
 @dataclass(frozen=True)

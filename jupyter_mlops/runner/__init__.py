@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .execute import ExecutionResult
     from .pipeline import Pipeline, run_pipeline
     from .pipeline_run import PipelineResult
-    from .reruns import rerun
+    from .reruns import RerunStart, rerun, rerun_start
     from .run import run_notebook
     from .sweeps import SweepResult, parse_grid, sweep
 
@@ -36,6 +36,8 @@ _EXPORTS = {
     "PipelineResult": "pipeline_run",
     "run_pipeline": "pipeline",
     "rerun": "reruns",
+    "rerun_start": "reruns",
+    "RerunStart": "reruns",
     "diff_runs": "diff",
     "RunDiff": "diff",
     "ExecutionResult": "execute",
@@ -48,12 +50,14 @@ __all__ = [
     "Interrupted",
     "Pipeline",
     "PipelineResult",
+    "RerunStart",
     "RunDiff",
     "RunnerError",
     "SweepResult",
     "diff_runs",
     "parse_grid",
     "rerun",
+    "rerun_start",
     "run_notebook",
     "run_pipeline",
     "sweep",

@@ -54,16 +54,34 @@ def _add_parameter_options(sub: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="a parameter; the value takes the type of its default in the parameters cell",
+        help="a parameter; the value takes the type of its default in the parameters cell "
+        "(a default of None, or no default: typed as papermill's -p types it)",
+    )
+    sub.add_argument(
+        "-r",
+        "--parameter-raw",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="a parameter whose value is text as given, as papermill's -r (a default with a "
+        "type still converts it)",
     )
     sub.add_argument(
         "-y",
         "--parameters-yaml",
+        action="append",
+        default=[],
         metavar="YAML",
-        help="parameters as YAML text, e.g. '{lr: 0.1, layers: [64, 32]}'",
+        help="parameters as YAML text, e.g. '{lr: 0.1, layers: [64, 32]}' (repeatable)",
     )
     sub.add_argument(
-        "-f", "--parameters-file", metavar="PARAMS_FILE", help="parameters from a YAML or JSON file"
+        "-f",
+        "--parameters-file",
+        action="append",
+        default=[],
+        metavar="PARAMS_FILE",
+        help="parameters from a YAML or JSON file (repeatable)",
     )
 
 
@@ -74,7 +92,9 @@ def _add_notebook_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--name", "-n", help="run name (default: the notebook's name)")
     sub.add_argument("--kernel", "-k", help="kernel to execute with (default: the notebook's)")
     sub.add_argument(
-        "--cwd", help="working directory of the kernel (default: the notebook's directory)"
+        "--cwd",
+        help="working directory of the kernel (default: the notebook's directory, as in "
+        "Jupyter; papermill uses the caller's: pass --cwd . for that)",
     )
     sub.add_argument(
         "--timeout",
@@ -108,12 +128,15 @@ def _add_executor_options(sub: argparse.ArgumentParser, workers_help: str) -> No
 
 
 def _parameters(args: argparse.Namespace) -> dict[str, Any]:
+    """Files, then YAML texts, then ``-p``, then ``-r``: later ones win, as in papermill."""
     from .parameters import TextValue, merge_parameters, parameters_from_file, parameters_from_yaml
 
-    from_file = parameters_from_file(args.parameters_file) if args.parameters_file else {}
-    from_yaml = parameters_from_yaml(args.parameters_yaml) if args.parameters_yaml else {}
-    pairs = {name: TextValue(value) for name, value in args.parameter}
-    return merge_parameters(from_file, from_yaml, pairs)
+    return merge_parameters(
+        *(parameters_from_file(path) for path in args.parameters_file),
+        *(parameters_from_yaml(text) for text in args.parameters_yaml),
+        {name: TextValue(value) for name, value in args.parameter},
+        {name: str(value) for name, value in args.parameter_raw},
+    )
 
 
 def _prestart(args: argparse.Namespace) -> int:
@@ -162,6 +185,11 @@ def register_run(commands: Any) -> None:
         "execute a notebook with papermill as one tracked run",
         "jupyter mlops run train.ipynb -p lr 0.01 -p epochs 5 --output out/train.ipynb",
         _run,
+    )
+    sub.epilog = (sub.epilog or "") + (
+        "\n\nworking directory: the kernel runs in the notebook's folder (as Jupyter runs it), "
+        "not\nthe folder you call from (papermill's default); --cwd DIR changes it.\n"
+        "coming from papermill: see docs/running.md, \"Coming from papermill\"."
     )
     sub.add_argument("notebook", metavar="NOTEBOOK")
     _add_parameter_options(sub)

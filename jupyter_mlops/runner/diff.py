@@ -10,8 +10,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..notebook.cells import ERROR_MARKER_TAG, INJECTED_TAG, cell_source, cell_tags
 from ..views import format_value
-from .notebook import ERROR_MARKER_TAG, INJECTED_TAG, cell_source, cell_tags
 
 if TYPE_CHECKING:
     from ..store.entities import Run

@@ -6,14 +6,11 @@ All of them are raised before any kernel starts, so nothing has run when one rea
 from __future__ import annotations
 
 from ..errors import InvalidInput, MlopsError
+from ..notebook.cells import NotebookError
 
 
 class RunnerError(MlopsError):
     """The runner cannot do what was asked."""
-
-
-class NotebookError(RunnerError, InvalidInput):
-    """The notebook is missing, unreadable or not a notebook."""
 
 
 class ParameterError(RunnerError, InvalidInput):
@@ -32,6 +29,15 @@ class PipelineError(RunnerError, InvalidInput):
     """The pipeline file is wrong: unknown steps, cycles, bad references, missing notebooks."""
 
 
+class NotRerunnable(RunnerError, InvalidInput):
+    """This run cannot be executed again (no snapshot, no notebook, ...); the message says why."""
+
+
+class NotebookOutsideRoot(NotRerunnable):
+    """The run's notebook lies outside the directory a re-run may be started from (a server's
+    root): re-run it from a shell instead."""
+
+
 class ExecutorError(RunnerError):
     """The executor (worker processes, Dask cluster) could not be started or used."""
 
@@ -47,3 +53,18 @@ class Interrupted(KeyboardInterrupt):
     def __init__(self, result: object) -> None:
         super().__init__("interrupted")
         self.result = result
+
+
+__all__ = [
+    "ExecutorError",
+    "GridError",
+    "Interrupted",
+    "KernelNotFound",
+    "NotRerunnable",
+    "NotebookError",
+    "NotebookOutsideRoot",
+    "ParameterError",
+    "ParameterWarning",
+    "PipelineError",
+    "RunnerError",
+]

@@ -87,6 +87,16 @@ def kernel_dirs() -> dict[str, Path]:
     return found
 
 
+#: The kernel ipykernel provides without an installed spec (jupyter_client's NATIVE_KERNEL_NAME).
+NATIVE_KERNEL = "python3"
+
+
+def resolve_kernel_name(name: str) -> str:
+    """The kernel ``name`` starts, read as jupyter_client's KernelManager reads it: ``python``
+    (the name papermill's own test notebooks use) is the native ``python3``."""
+    return NATIVE_KERNEL if name == "python" else name
+
+
 def _native_kernel_available() -> bool:
     return importlib.util.find_spec("ipykernel") is not None
 
@@ -94,9 +104,10 @@ def _native_kernel_available() -> bool:
 def check_kernel(name: str) -> None:
     """Raise :class:`KernelNotFound` (listing the installed kernels) unless ``name`` exists."""
     dirs = kernel_dirs()
-    if name.lower() in dirs or (name == "python3" and _native_kernel_available()):
+    name = resolve_kernel_name(name)
+    if name.lower() in dirs or (name == NATIVE_KERNEL and _native_kernel_available()):
         return
-    names = sorted(set(dirs) | ({"python3"} if _native_kernel_available() else set()))
+    names = sorted(set(dirs) | ({NATIVE_KERNEL} if _native_kernel_available() else set()))
     raise KernelNotFound(
         f"no kernel named {name!r} is installed; installed kernels: {', '.join(names) or 'none'}. "
         "Pick one with --kernel, or install one (`python -m ipykernel install --user --name NAME`)"
@@ -104,9 +115,10 @@ def check_kernel(name: str) -> None:
 
 
 def kernel_language(name: str) -> str | None:
+    name = resolve_kernel_name(name)
     directory = kernel_dirs().get(name.lower())
     if directory is None:
-        return "python" if name == "python3" else None
+        return "python" if name == NATIVE_KERNEL else None
     try:
         spec = json.loads((directory / "kernel.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

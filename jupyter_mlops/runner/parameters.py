@@ -1,138 +1,52 @@
-"""Notebook parameters: the ``parameters`` cell's defaults, read from its syntax tree, and the
-conversion of given values to the types of those defaults.
+"""Values given for a notebook's parameters, converted to the types of the ``parameters``
+cell's defaults (read by :mod:`jupyter_mlops.notebook.params`).
 
 ``-p lr 1`` with ``lr = 0.1`` in the cell gives ``1.0``; ``-p epochs ten`` with ``epochs = 5``
-is refused, before any kernel starts. Values for names the cell does not define are passed
-through unchanged (papermill injects them anyway) and reported, so the caller can warn.
+is refused, before any kernel starts. A name the cell does not define, or one whose default
+is ``None``, takes papermill's own typing of ``-p`` text (:func:`parse_text`), so a notebook
+gets the same value from either tool. Names the cell does not define are passed through
+(papermill injects them anyway) and reported, so the caller can warn.
 """
 
 from __future__ import annotations
 
 import ast
 import json
-import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import NotebookError, ParameterError
-from .notebook import Notebook
+from ..notebook.cells import Notebook
+from ..notebook.params import ParameterSpec, check_parameter_names, parameter_specs
+from .errors import ParameterError
 
-#: Python types a default (or annotation) can give a parameter.
-KINDS: dict[str, type | tuple[type, ...]] = {
-    "bool": bool,
-    "int": int,
-    "float": float,
-    "str": str,
-    "list": list,
-    "dict": dict,
-    "tuple": tuple,
-}
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
 class TextValue(str):
     """A value typed as text (``-p``, ``--grid``): read as a number, bool, ... where the
-    parameter's type says so, or by its look when the notebook gives no type."""
-
-
-@dataclass(frozen=True)
-class ParameterSpec:
-    """One name assigned in the ``parameters`` cell."""
-
-    name: str
-    kind: str | None  # one of KINDS, or None when the default is not a literal (or is None)
-    default: Any = None
-    literal: bool = False  # the default is a literal we could read
-
-    def describe(self) -> str:
-        if self.literal:
-            return f"{self.kind or 'any value'} (default {self.default!r} in the parameters cell)"
-        return "any value (its default in the parameters cell is not a literal)"
+    parameter's type says so, or by papermill's rules when the notebook gives no type.
+    A plain ``str`` (``-r``, YAML, JSON) stays text where the notebook gives no type."""
 
 
 @dataclass
 class ResolvedParameters:
     values: dict[str, Any] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)  # names the parameters cell does not define
-
-
-def read_parameters_cell(source: str, origin: str = "the notebook") -> dict[str, ParameterSpec]:
-    """The names a ``parameters`` cell assigns at top level, with their literal defaults."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise NotebookError(
-            f"the parameters cell of {origin} is not valid Python (line {exc.lineno}: {exc.msg}); "
-            "fix the cell so that it runs"
-        ) from exc
-    specs: dict[str, ParameterSpec] = {}
-    for node in tree.body:
-        value: ast.expr | None
-        annotation: ast.expr | None
-        if isinstance(node, ast.Assign):
-            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
-            annotation = None
-            value = node.value
-        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            targets = [node.target.id]
-            annotation = node.annotation
-            value = node.value
-        else:
-            continue
-        for name in targets:
-            specs[name] = _spec(name, value, annotation)
-    return specs
-
-
-def _spec(name: str, value: ast.expr | None, annotation: ast.expr | None) -> ParameterSpec:
-    annotated = (
-        annotation.id if isinstance(annotation, ast.Name) and annotation.id in KINDS else None
-    )
-    if value is None:
-        return ParameterSpec(name, annotated)
-    try:
-        default = ast.literal_eval(value)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return ParameterSpec(name, annotated)
-    kind = annotated or _kind_of(default)
-    return ParameterSpec(name, kind, default, literal=True)
-
-
-def _kind_of(value: Any) -> str | None:
-    for kind, python_type in KINDS.items():  # bool before int: True is an int too
-        if type(value) is python_type:
-            return kind
-    return None
-
-
-def parameter_specs(notebook: Notebook) -> dict[str, ParameterSpec] | None:
-    """The notebook's parameters, or None when no cell is tagged ``parameters``."""
-    found = notebook.parameters_cell()
-    if found is None:
-        return None
-    language = notebook.language
-    if language is not None and language.lower() != "python":
-        return {}  # other languages: no syntax tree to read, values pass as given
-    return read_parameters_cell(found[1], notebook.origin)
+    no_parameters_cell: bool = False  # papermill injects them at the top of the notebook
 
 
 def resolve_parameters(notebook: Notebook, given: Mapping[str, Any]) -> ResolvedParameters:
     """Convert ``given`` to the types of the notebook's defaults; every problem in one error."""
     if not given:
         return ResolvedParameters()
+    check_parameter_names(given)
     specs = parameter_specs(notebook)
-    if specs is None:
-        raise ParameterError(
-            f"{notebook.origin} has no parameters cell, so parameters "
-            f"({', '.join(sorted(given))}) have nowhere to go; tag the cell that sets their "
-            "defaults with 'parameters' (JupyterLab: the property inspector, gear icon, "
-            "> Common Tools > Cell Tags)"
-        )
-    result = ResolvedParameters()
+    result = ResolvedParameters(no_parameters_cell=specs is None)
+    specs = specs or {}
     problems = []
     for name, value in given.items():
         spec = specs.get(name)
@@ -154,12 +68,22 @@ def coerce(spec: ParameterSpec | None, name: str, value: Any) -> Any:
         return parse_text(value) if isinstance(value, TextValue) else _json_value(name, value)
     try:
         converted = _CONVERTERS[kind](value)
-    except (ValueError, TypeError, SyntaxError, OverflowError):
+    except (ValueError, TypeError, SyntaxError, OverflowError, RecursionError, MemoryError):
         converted = _FAILED
     if converted is _FAILED:
         assert spec is not None
-        raise ParameterError(f"parameter {name!r} takes {spec.describe()}; cannot use {value!r}")
+        raise ParameterError(
+            f"parameter {name!r} takes {spec.describe()}; cannot use {_shown(value)}"
+        )
     return converted
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    try:
+        text = repr(value)
+    except RecursionError:
+        text = f"a {type(value).__name__} nested too deeply"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _FAILED = object()
@@ -238,30 +162,20 @@ def _parse_structured(text: str) -> Any:
 
 
 def parse_text(text: str) -> Any:
-    """A value for a parameter of no known type: a number, bool, None, JSON list/dict, else text."""
-    stripped = text.strip()
-    lowered = stripped.lower()
-    if lowered in ("none", "null"):
+    """A ``-p`` value for a parameter of no known type, typed exactly as papermill's CLI types
+    it (``papermill.cli._resolve_type``): ``True``, ``False``, ``None``, an int, a float, else
+    the text as given. Lists and dicts come with ``-y`` or ``-f``."""
+    if text == "True":
+        return True
+    if text == "False":
+        return False
+    if text == "None":
         return None
-    if lowered in ("true", "false"):
-        return lowered == "true"
     for convert in (int, float):
         try:
-            number = convert(stripped)
+            return convert(text)
         except ValueError:
             continue
-        if (
-            isinstance(number, float)
-            and not math.isfinite(number)
-            and lowered not in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity")
-        ):
-            break
-        return number
-    if stripped[:1] in ("[", "{"):
-        try:
-            return json.loads(stripped)
-        except ValueError:
-            pass
     return str(text)
 
 
@@ -270,6 +184,8 @@ def _json_value(name: str, value: Any) -> Any:
         value = list(value)
     try:
         json.dumps(value, allow_nan=True)
+    except RecursionError:
+        raise ParameterError(f"parameter {name!r}: its value is nested too deeply") from None
     except (TypeError, ValueError) as exc:
         raise ParameterError(
             f"parameter {name!r} must be a number, text, bool, None, list or dict, "

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..notebook.cells import load_notebook
+from ..notebook.params import InvalidParameterName, check_parameter_names
 from .errors import ParameterError, PipelineError
 from .executors import PRESTART
-from .notebook import load_notebook
 from .parameters import coerce
 from .plan import Target, check_timeout, prepare_target
 from .references import Reference, references_in
@@ -213,11 +214,10 @@ def _type_literals(
     step: str, target: Target, parameters: dict[str, Any], origin: str
 ) -> dict[str, Any]:
     """Literal values converted to the parameters cell's types now (references wait)."""
-    if parameters and target.specs is None:
-        raise PipelineError(
-            f"{origin}: step {step!r} gives parameters but {target.notebook.origin} "
-            "has no cell tagged 'parameters'; tag the cell that sets their defaults"
-        )
+    try:
+        check_parameter_names(parameters)
+    except InvalidParameterName as exc:
+        raise PipelineError(f"{origin}: the parameters of step {step!r}: {exc}") from None
     typed = {}
     for key, value in parameters.items():
         if references_in(value):
@@ -233,7 +233,7 @@ def _type_literals(
         if k not in (target.specs or {}) and not references_in(typed[k])
     }
     if unknown:
-        target.resolve(unknown)  # warns about each
+        target.resolve(unknown)  # warns about each (or that there is no parameters cell)
     return typed
 
 

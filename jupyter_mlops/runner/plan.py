@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..notebook.cells import Notebook, load_notebook
+from ..notebook.params import ParameterSpec, check_parameter_names, parameter_specs
 from .errors import NotebookError, ParameterWarning
 from .execute import Job
-from .kernels import check_kernel, kernel_language
-from .notebook import Notebook, load_notebook
-from .parameters import ParameterSpec, parameter_specs, resolve_parameters
+from .kernels import NATIVE_KERNEL, check_kernel, kernel_language, resolve_kernel_name
+from .parameters import resolve_parameters
 
 
 @dataclass
@@ -33,9 +34,19 @@ class Target:
         return Path(self.notebook.path).stem if self.notebook.path else "notebook"
 
     def resolve(self, given: Mapping[str, Any], warn: bool = True) -> dict[str, Any]:
-        """``given`` converted to the parameters cell's types; unknown names are warned about."""
+        """``given`` converted to the parameters cell's types; unknown names are warned about,
+        and so is a notebook with no parameters cell (papermill injects the values at its top)."""
         resolved = resolve_parameters(self.notebook, given)
-        if warn:
+        if warn and resolved.no_parameters_cell:
+            warnings.warn(
+                f"{self.notebook.origin} has no cell tagged 'parameters', so the parameters "
+                f"({', '.join(resolved.values)}) go into an injected cell at the top of the "
+                "notebook, as papermill does; tag the cell that sets their defaults 'parameters' "
+                "to have them typed and injected after it",
+                ParameterWarning,
+                stacklevel=3,
+            )
+        elif warn:
             for name in resolved.unknown:
                 known = ", ".join(sorted(self.specs or {})) or "none"
                 warnings.warn(
@@ -62,6 +73,7 @@ class Target:
         batch: str = "",
         env: dict[str, Any] | None = None,
     ) -> Job:
+        check_parameter_names(parameters)  # they are written into code: never a bad one
         return Job(
             run_id=run_id,
             notebook=self.notebook.for_execution(),
@@ -96,7 +108,8 @@ def prepare_target(
         language = loaded.language
         if language not in (None, "python"):
             raise NotebookError(f"{loaded.origin} names no kernel; pass one with --kernel")
-        kernel_name = "python3"
+        kernel_name = NATIVE_KERNEL
+    kernel_name = resolve_kernel_name(kernel_name)
     check_kernel(kernel_name)
     language = kernel_language(kernel_name) or loaded.language or "python"
     if cwd is not None:

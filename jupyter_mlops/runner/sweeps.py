@@ -7,7 +7,6 @@ import itertools
 import json
 import os
 import random as _random
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..capture.environment import capture_environment
 from ..config import resolve_location
 from ..errors import describe_error
+from ..notebook.params import InvalidParameterName, check_parameter_names
 from ..store import open_store
 from ..store.ids import new_run_id
 from .batch import close_parent, open_parent, summary_order
@@ -29,7 +29,6 @@ from .progress import Progress
 if TYPE_CHECKING:
     from ..store.entities import Run
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _OPENERS = {"[": "]", "{": "}", "(": ")"}
 
 
@@ -44,10 +43,10 @@ def parse_grid(options: Sequence[str]) -> dict[str, list[TextValue]]:
         name = name.strip()
         if not sep or not name:
             raise GridError(f"--grid {option!r} is not NAME=V1,V2,...; e.g. --grid lr=0.1,0.01")
-        if not _NAME.match(name):
-            raise GridError(
-                f"--grid {option!r}: {name!r} is not a parameter name (letters, digits, _)"
-            )
+        try:
+            check_parameter_names([name], f"--grid {option!r}")
+        except InvalidParameterName as exc:
+            raise GridError(str(exc)) from None
         if name in grid:
             raise GridError(
                 f"--grid names {name!r} twice; give all its values in one option: "
@@ -262,8 +261,7 @@ def _drive(runner: Executor, jobs: list[Job], result: SweepResult, bar: Progress
 
 def _typed_grid(target: Target, grid: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
     specs = target.specs
-    if specs is None and grid:
-        target.resolve({name: None for name in grid})  # raises: no parameters cell
+    check_parameter_names(grid, "the grid")
     typed: dict[str, list[Any]] = {}
     problems = []
     for name, values in grid.items():
@@ -278,7 +276,7 @@ def _typed_grid(target: Target, grid: Mapping[str, Sequence[Any]]) -> dict[str, 
         typed[name] = converted
     if problems:
         raise ParameterError("; ".join(problems))
-    unknown = [name for name in grid if specs is not None and name not in specs]
+    unknown = [name for name in grid if name not in (specs or {})]
     if unknown:
         target.resolve({name: typed[name][0] for name in unknown if typed[name]})  # warns
     return typed

@@ -25,12 +25,12 @@ from tornado import web
 
 from .._version import __version__
 from ..errors import FilterSyntaxError, InvalidInput, MlopsError, RunNotFound, StoreError
+from ..runner.errors import NotebookOutsideRoot, NotRerunnable
 from . import payloads
 from .compare import compare_runs
 from .paths import (
     PathNotFound,
     PathOutsideRoot,
-    check_notebook_inside,
     open_existing_store,
     resolve_directory,
     store_exists,
@@ -79,8 +79,10 @@ def _status_of(exc: MlopsError) -> tuple[int, str]:
         return 404, "metric_not_found"
     if isinstance(exc, payloads.SnapshotNotFound):
         return 404, "snapshot_not_found"
-    if isinstance(exc, PathOutsideRoot):
+    if isinstance(exc, (PathOutsideRoot, NotebookOutsideRoot)):
         return 403, "path_outside_root"
+    if isinstance(exc, NotRerunnable):
+        return 400, "not_rerunnable"
     if isinstance(exc, PathNotFound):
         return 404, "path_not_found"
     if isinstance(exc, RunStillRunning):
@@ -383,7 +385,22 @@ class ArtifactHandler(MlopsHandler):
 
 
 class RerunHandler(MlopsHandler):
-    """``POST runs/{id}/rerun`` ``{"params": {...}}``: start a re-run in the background."""
+    """``GET runs/{id}/rerun``: what a re-run of the run starts from (each param's value and
+    kind, the run's name, whether it can be re-run and why not); ``POST`` ``{"params":
+    {...}}``: start a re-run in the background. Both ask :func:`~..runner.reruns.rerun_start`,
+    as the CLI and the widgets do."""
+
+    @web.authenticated
+    @authorized
+    async def get(self, run_id: str) -> None:
+        reruns = _reruns()
+        store = await self.required_store()
+        run = await self.call(store.get_run, run_id)
+        start = await self.call(reruns.rerun_start, store, run, root=self.root_dir)
+        reply = start.to_json()
+        if start.problem is not None:
+            reply["error"] = _status_of(start.problem)[1]
+        self.write_json(reply)
 
     @web.authenticated
     @authorized
@@ -392,28 +409,25 @@ class RerunHandler(MlopsHandler):
             params = payloads.parse_rerun(self.json_body())
         except MlopsError as exc:
             raise api_error(exc, parameter="params") from None
+        reruns = _reruns()
         store = await self.required_store()
         run = await self.call(store.get_run, run_id)
-        if not run.notebook_path:
-            raise ApiError(
-                400,
-                "not_rerunnable",
-                f"run {run.id} was not made from a notebook, so there is nothing to re-run",
-            )
-        try:
-            check_notebook_inside(self.root_dir, run.notebook_path)
-        except MlopsError as exc:
-            raise api_error(exc) from None
-        try:
-            from ..runner import rerun
-        except ImportError as exc:
-            raise ApiError(
-                501,
-                "rerun_unavailable",
-                f"re-running needs jupyter_mlops.runner, which cannot be imported here: {exc}",
-            ) from None
-        new_id = await self.call(rerun, run.id, params, store=store.location, background=True)
+        new_id = await self.call(
+            reruns.rerun, run.id, params, store=store.location, background=True, root=self.root_dir
+        )
         self.write_json({"run_id": new_id}, status=202)
+
+
+def _reruns() -> Any:
+    try:
+        from ..runner import reruns
+    except ImportError as exc:
+        raise ApiError(
+            501,
+            "rerun_unavailable",
+            f"re-running needs jupyter_mlops.runner, which cannot be imported here: {exc}",
+        ) from None
+    return reruns
 
 
 class CompareHandler(MlopsHandler):

@@ -57,24 +57,6 @@ def resolve_directory(root_dir: str | os.PathLike[str], path: str | None) -> Pat
     return candidate
 
 
-def check_notebook_inside(root_dir: str | os.PathLike[str], notebook_path: str) -> Path:
-    """The notebook's absolute path, refused unless it lies inside the server root.
-
-    Relative notebook paths are taken relative to the root.
-    """
-    root = Path(root_dir).resolve()
-    candidate = Path(notebook_path).expanduser()
-    if not candidate.is_absolute():
-        candidate = root / candidate
-    candidate = candidate.resolve()
-    if not _inside(root, candidate):
-        raise PathOutsideRoot(
-            f"the run's notebook {notebook_path} is outside this server's root directory, so it "
-            "is not re-run from here; run `jupyter mlops rerun RUN_ID` in a shell instead"
-        )
-    return candidate
-
-
 def store_location(
     root_dir: str | os.PathLike[str], directory: Path, configured: str | None
 ) -> str:

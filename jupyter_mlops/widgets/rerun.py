@@ -49,12 +49,14 @@ def parse_param(key: str, text: str, original: Any) -> Any:
 
 
 def changed_params(run_params: Mapping[str, Any], texts: Mapping[str, str]) -> dict[str, Any]:
-    """The params whose typed value differs from ``run_params`` (raises InvalidInput naming
-    every bad one)."""
+    """The params whose text was edited away from how ``run_params`` shows it, typed (raises
+    InvalidInput naming every bad one). Untouched fields are left to the re-run's own start."""
     changed: dict[str, Any] = {}
     errors = []
     for key, text in texts.items():
         original = run_params.get(key)
+        if key in run_params and text == param_text(original):
+            continue
         try:
             value = parse_param(key, text, original)
         except InvalidInput as exc:
@@ -65,27 +67,6 @@ def changed_params(run_params: Mapping[str, Any], texts: Mapping[str, str]) -> d
     if errors:
         raise InvalidInput("; ".join(errors))
     return changed
-
-
-def rerun_params(store: Store, run: Run) -> dict[str, Any] | None:
-    """The params a re-run of ``run`` can set, with the values it keeps when left alone: the
-    literal defaults of its notebook's ``parameters`` cell, then the values the run had. None
-    when the run has no notebook snapshot (there is nothing to execute again)."""
-    data = store.snapshot_bytes(run.id)
-    if data is None:
-        return None
-    from ..runner.notebook import parse_notebook
-    from ..runner.parameters import parameter_specs
-
-    notebook = parse_notebook(data, run.notebook_path, f"the snapshot of run {run.id}")
-    specs = parameter_specs(notebook)
-    injected = notebook.injected_parameters()
-    if specs is None:  # no parameters cell: papermill injects whatever it is given
-        return dict(injected or run.params)
-    values = {name: spec.default for name, spec in specs.items() if spec.literal}
-    values.update((key, value) for key, value in run.params.items() if key in specs)
-    values.update(injected)
-    return values
 
 
 def progress_html(run: Run) -> str:
@@ -120,6 +101,7 @@ class RerunForm(w.VBox):
         self._lock = lock or threading.RLock()  # user events and live refreshes take turns
         self.run: Run | None = None
         self.values: dict[str, Any] | None = None  # what the re-run uses unless changed
+        self.kinds: dict[str, str | None] = {}
         self._prepared_for: str | None = None
         self.started: Run | None = None
         self._on_started = on_started
@@ -175,17 +157,18 @@ class RerunForm(w.VBox):
         if run is None or self._prepared_for == run.id:
             return
         self._prepared_for = run.id
+        from ..runner.reruns import rerun_start
+
         try:
-            self.values = rerun_params(self.store, run)
+            start = rerun_start(self.store, run)
         except MlopsError as exc:
             self.intro.value = h.error(str(exc))
             return
-        if self.values is None:
-            self.intro.value = h.empty(
-                f"run {run.id} kept no notebook snapshot, so there is nothing to execute again; "
-                "runs of `jupyter mlops run` and of %%track cells keep one (unless --no-snapshot)"
-            )
+        if start.problem is not None:
+            self.intro.value = h.empty(str(start.problem))
             return
+        self.values = start.values
+        self.kinds = {param.name: param.kind for param in start.params}
         self._set_fields(self.values)
         what = "with these params" if self.values else "(its notebook has no params)"
         where = f" (<code>{h.text(run.notebook_path)}</code>)" if run.notebook_path else ""
@@ -202,11 +185,11 @@ class RerunForm(w.VBox):
             w.Text(
                 value=param_text(value),
                 description=key,
-                tooltip=key,
+                tooltip=f"{key}: {self.kinds.get(key) or 'any value'}",
                 style={"description_width": "initial"},
                 layout=w.Layout(width="420px"),
             )
-            for key, value in sorted(values.items())
+            for key, value in values.items()  # in the notebook's order
         ]
         for box in old:
             close_tree(box)

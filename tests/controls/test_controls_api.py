@@ -125,6 +125,16 @@ def test_bad_uses_say_what_to_do(shell: Shell) -> None:
         panel.run("train")  # type: ignore[arg-type]
 
 
+def test_a_control_name_that_is_not_an_identifier_is_refused_and_no_run_is_made(
+    shell: Shell, store: Store
+) -> None:
+    hostile = "x = 1\nopen('owned','w').write('x')\ny"
+    for name in (hostile, "class", "a b"):
+        with pytest.raises(InvalidInput, match=r"mlops.controls: .* not a parameter name"):
+            mlops.controls(**{"lr": (0.1, 1.0), name: 1})
+    assert store.search_runs() == [] and not Path("owned").exists()
+
+
 def lambda_train(lr: float) -> None:
     pass
 

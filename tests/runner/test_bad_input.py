@@ -43,13 +43,6 @@ def test_not_a_notebook(capsys, store_dir, tmp_path):
     assert "no list of cells" in refused(capsys, store_dir, "run", os.fspath(listless))
 
 
-def test_parameters_for_a_notebook_without_a_parameters_cell(capsys, store_dir, notebook):
-    err = refused(
-        capsys, store_dir, "run", os.fspath(notebook("plain", None, "x = 1")), "-p", "x", "2"
-    )
-    assert "no parameters cell" in err and "tag" in err
-
-
 def test_unknown_kernel(capsys, store_dir, notebook):
     err = refused(capsys, store_dir, "run", os.fspath(notebook("nb", "x = 1")), "--kernel", "cobol")
     assert "no kernel named 'cobol'" in err and "python3" in err

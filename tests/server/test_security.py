@@ -26,6 +26,7 @@ ROUTES = [
     ("PATCH", "runs/{id}"),
     ("DELETE", "runs/{id}"),
     ("POST", "runs/{id}/rerun"),
+    ("GET", "runs/{id}/rerun"),
     ("GET", "compare?ids={id},{id}"),
 ]
 

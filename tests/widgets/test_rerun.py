@@ -51,7 +51,7 @@ def test_a_run_without_a_notebook_snapshot_says_there_is_nothing_to_rerun(
     form = browser.detail.rerun
     assert form.texts() == {} and form.start_button.disabled, "filled when its tab opens"
     browser.detail.tabs.selected_index = RERUN_TAB
-    assert "kept no notebook snapshot" in form.intro.value and form.start_button.disabled
+    assert "has no notebook snapshot" in form.intro.value and form.start_button.disabled
     assert form.start() is None and browser.page.total == 1
 
 
@@ -129,3 +129,21 @@ def test_rerunning_with_a_changed_param_runs_the_notebook_again_and_follows_it(
     assert list(browser.store.metric_history(new_id, "loss").values) == [1.5, 1.0, 0.5]
     form.open_button.click()
     assert browser.detail.run.id == new_id
+
+
+def test_the_form_starts_from_rerun_start_and_refuses_a_name_that_is_no_identifier(
+    notebook_run: str, store_dir: Path
+) -> None:
+    from jupyter_mlops.runner.reruns import rerun_start
+
+    browser = RunBrowser(store=store_dir)
+    browser.open_run(notebook_run)
+    browser.detail.tabs.selected_index = RERUN_TAB
+    form = browser.detail.rerun
+    start = rerun_start(browser.store, notebook_run)
+    assert form.values == start.values == {"lr": 0.1, "steps": 3}
+    assert form.kinds == {"lr": "float", "steps": "int"}
+    form.fields.children[0].description = "x = 1\nopen('owned','w').write('x')\ny"
+    form.start_button.click()
+    assert "not a parameter name" in form.message.value and form.started is None
+    assert browser.page.total == 1 and not Path("owned").exists()

@@ -1,7 +1,7 @@
-"""Reading a notebook file as plain JSON: cells, kernel, the ``parameters`` cell, a content hash.
+"""A notebook file read as plain JSON: its cells, their tags, its kernel, a content hash.
 
 Plain ``json`` keeps checks (and a pipeline whose steps are all cached) free of nbformat's
-slow import; papermill and nbformat load only when a notebook is really executed.
+slow import; nbformat loads only to upgrade a notebook older than format 4.
 """
 
 from __future__ import annotations
@@ -13,11 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import NotebookError
+from ..errors import InvalidInput
 
+#: The cell whose assignments are a notebook's parameters (papermill's convention).
 PARAMETERS_TAG = "parameters"
+#: The cell papermill writes after it with the values a run was given.
 INJECTED_TAG = "injected-parameters"
+#: The marker cells papermill adds above a failed cell.
 ERROR_MARKER_TAG = "papermill-error-cell-tag"
+PARAMETER_TAGS = (PARAMETERS_TAG, INJECTED_TAG)
+
+
+class NotebookError(InvalidInput):
+    """The notebook is missing, unreadable or not a notebook."""
 
 
 def cell_source(cell: dict[str, Any]) -> str:
@@ -26,8 +34,15 @@ def cell_source(cell: dict[str, Any]) -> str:
 
 
 def cell_tags(cell: dict[str, Any]) -> list[str]:
-    tags = (cell.get("metadata") or {}).get("tags") or []
+    metadata = cell.get("metadata")
+    tags = (metadata.get("tags") if isinstance(metadata, dict) else None) or []
     return [str(t) for t in tags] if isinstance(tags, list) else []
+
+
+def is_papermill_cell(cell: dict[str, Any]) -> bool:
+    """A cell papermill added (injected parameters, error markers), not one the user wrote."""
+    tags = cell_tags(cell)
+    return INJECTED_TAG in tags or ERROR_MARKER_TAG in tags
 
 
 @dataclass
@@ -64,12 +79,6 @@ class Notebook:
             if PARAMETERS_TAG in cell_tags(cell):
                 return index, cell_source(cell)
         return None
-
-    def injected_parameters(self) -> dict[str, Any]:
-        """Parameters papermill injected when this notebook was executed (a snapshot's)."""
-        papermill = self.content.get("metadata", {}).get("papermill") or {}
-        parameters = papermill.get("parameters") if isinstance(papermill, dict) else None
-        return dict(parameters) if isinstance(parameters, dict) else {}
 
     def for_execution(self) -> dict[str, Any]:
         """A copy without outputs or papermill's error markers: what runs again. An injected
@@ -112,24 +121,39 @@ def load_notebook(path: str | os.PathLike[str]) -> Notebook:
             f"{file} is a directory, not a notebook; give the path of an .ipynb file"
         )
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookError(f"cannot read the notebook {file}: {exc}") from exc
+        text = file.read_bytes()
+    except OSError as exc:
+        raise NotebookError(f"cannot read the notebook {file}: {exc.strerror or exc}") from exc
     return parse_notebook(text, str(file.resolve()), str(file))
 
 
 def parse_notebook(text: str | bytes, path: str | None, origin: str) -> Notebook:
+    """A notebook of format 4 from its JSON text (older formats are refused: say how to upgrade)."""
+    return Notebook(parse_content(text, origin), path, origin)
+
+
+def parse_content(text: str | bytes, origin: str, *, upgrade: bool = False) -> dict[str, Any]:
+    """The JSON document of a notebook, checked: a list of cells, each with a ``cell_type``.
+
+    With ``upgrade`` a notebook older than format 4 is converted (nbformat loads for it);
+    without, it is refused with how to upgrade it.
+    """
     try:
         content = json.loads(text)
-    except ValueError as exc:
+    except (UnicodeDecodeError, ValueError) as exc:
         raise NotebookError(
-            f"{origin} is not a notebook: it is not JSON ({exc}); give an .ipynb file saved by "
-            "Jupyter (convert a script with `jupytext --to ipynb`)"
+            f"{origin} is not a notebook: it is not valid JSON ({exc}); it may be half-saved, "
+            "or not an .ipynb file saved by Jupyter (convert a script with `jupytext --to ipynb`)"
         ) from exc
-    if not isinstance(content, dict) or not isinstance(content.get("cells"), list):
+    if not isinstance(content, dict):
         raise NotebookError(f"{origin} is not a notebook: no list of cells at its top level")
-    major = content.get("nbformat")
-    if major != 4:
+    major = content.get("nbformat", 4 if upgrade else None)
+    if upgrade and isinstance(major, int) and major < 4 and isinstance(content.get("worksheets"), list):
+        content = _upgraded(content, origin)
+        major = 4
+    if not isinstance(content.get("cells"), list) and not isinstance(content.get("worksheets"), list):
+        raise NotebookError(f"{origin} is not a notebook: no list of cells at its top level")
+    if major != 4 or not isinstance(content.get("cells"), list):
         raise NotebookError(
             f"{origin} is in notebook format {major!r}; the runner reads format 4, which Jupyter "
             "has written since 2015: open and save it in JupyterLab, or `jupyter nbconvert --to "
@@ -138,5 +162,31 @@ def parse_notebook(text: str | bytes, path: str | None, origin: str) -> Notebook
     for index, cell in enumerate(content["cells"]):
         if not isinstance(cell, dict) or "cell_type" not in cell:
             raise NotebookError(f"{origin} is not a valid notebook: cell {index} has no cell_type")
-    content.setdefault("metadata", {})
-    return Notebook(content, path, origin)
+    if not isinstance(content.get("metadata"), dict):
+        content["metadata"] = {}
+    return content
+
+
+def _upgraded(content: dict[str, Any], origin: str) -> dict[str, Any]:
+    import nbformat
+
+    try:
+        return dict(nbformat.convert(nbformat.from_dict(content), 4))
+    except Exception as exc:  # noqa: BLE001 - any conversion failure means unreadable
+        raise NotebookError(f"cannot convert the old-format notebook {origin}: {exc}") from exc
+
+
+__all__ = [
+    "ERROR_MARKER_TAG",
+    "INJECTED_TAG",
+    "PARAMETERS_TAG",
+    "PARAMETER_TAGS",
+    "Notebook",
+    "NotebookError",
+    "cell_source",
+    "cell_tags",
+    "is_papermill_cell",
+    "load_notebook",
+    "parse_content",
+    "parse_notebook",
+]
