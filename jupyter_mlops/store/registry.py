@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 MAX_TAG_KEY = 250
 
 
-def _check_tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
+def check_tags(tags: Mapping[str, Any] | None) -> dict[str, str]:
     if tags is None:
         return {}
     if not isinstance(tags, Mapping):
@@ -75,7 +75,7 @@ class ModelRegistry:
         the model if new), or the existing version with the same bytes. ``alias`` then points
         at the version returned."""
         validate_model_name(name)
-        checked_tags = _check_tags(tags)
+        checked_tags = check_tags(tags)
         if alias is not None:
             validate_alias(alias)
         if kind not in (FILE, DIRECTORY):
@@ -105,6 +105,14 @@ class ModelRegistry:
             if alias is not None:
                 self._move_alias(conn, name, alias, version, now, user)
         return self.version(name, version)
+
+    def by_digest(self, name: str, digest: str) -> ModelVersion | None:
+        """The version of ``name`` holding exactly these bytes, if there is one."""
+        mv = s.model_versions
+        with self.store._read() as conn:
+            rows = conn.execute(select(mv).where(mv.c.model == name, mv.c.digest == digest)).all()
+            found = self._versions(conn, rows)
+        return found[0] if found else None
 
     def set_alias(self, name: str, alias: str, version: int | str) -> ModelVersion:
         """Point ``alias`` at ``version`` (one transaction, recorded in the alias's history)."""
