@@ -12,6 +12,14 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .control_panel.api import controls
+    from .models import (
+        delete_model_alias,
+        get_model,
+        list_models,
+        load_model,
+        register_model,
+        set_model_alias,
+    )
     from .tracking import (
         active_run,
         end_run,
@@ -25,14 +33,6 @@ if TYPE_CHECKING:
         set_tag,
         set_tags,
         start_run,
-    )
-    from .models import (
-        delete_model_alias,
-        get_model,
-        list_models,
-        load_model,
-        register_model,
-        set_model_alias,
     )
 
 _TRACKING = {
