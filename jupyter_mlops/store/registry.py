@@ -204,8 +204,10 @@ class ModelRegistry:
         return [RegisteredModel(row.name, row.created_at, row.user, latest.get(row.name), aliases.get(row.name, {}))
                 for row in rows]
 
-    def get(self, name: str) -> RegisteredModel:
-        """A model with every version (newest first) and its aliases' history (oldest first)."""
+    def get(self, name: str, *, limit: int | None = None, offset: int = 0,
+            history_limit: int | None = None) -> RegisteredModel:
+        """A model with its versions (newest first; ``limit`` of them from ``offset``) and its
+        aliases' history (oldest first; the last ``history_limit`` moves)."""
         validate_model_name(name)
         m, mv, ma, h = s.models, s.model_versions, s.model_aliases, s.model_alias_history
         with self.store._read() as conn:
@@ -213,13 +215,13 @@ class ModelRegistry:
             if row is None:
                 raise ModelNotFound(self._no_model(conn, name))
             versions = self._versions(conn, conn.execute(
-                select(mv).where(mv.c.model == name).order_by(mv.c.version.desc())).all())
+                select(mv).where(mv.c.model == name).order_by(mv.c.version.desc()).limit(limit).offset(offset)).all())
+            latest = conn.execute(select(func.max(mv.c.version)).where(mv.c.model == name)).scalar()
             aliases = dict(conn.execute(select(ma.c.alias, ma.c.version).where(ma.c.model == name)
                                         .order_by(ma.c.alias)).all())
             history = [AliasMove(r.alias, r.from_version, r.to_version, r.at, r.user) for r in conn.execute(
-                select(h).where(h.c.model == name).order_by(h.c.id))]
-        return RegisteredModel(row.name, row.created_at, row.user, versions[0].version if versions else None,
-                               aliases, versions, history)
+                select(h).where(h.c.model == name).order_by(h.c.id.desc()).limit(history_limit))][::-1]
+        return RegisteredModel(row.name, row.created_at, row.user, latest, aliases, versions, history)
 
     def version(self, name: str, version: int | str) -> ModelVersion:
         return self.resolve(ModelRef(validate_model_name(name), validate_version(version)))
