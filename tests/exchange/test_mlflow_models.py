@@ -8,7 +8,7 @@ import pytest
 
 import jupyter_mlops as mlops
 from jupyter_mlops.cli import main
-from jupyter_mlops.exchange.mlflow import export_runs, import_runs
+from jupyter_mlops.exchange.mlflow import import_runs
 from jupyter_mlops.store import open_store
 
 mlflow = pytest.importorskip("mlflow")
