@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import MlopsError
 from ..store.ids import new_run_id
-from .mlflow_models import export_models, import_models
+from .mlflow_models import all_pages, export_models, import_models
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -225,14 +225,7 @@ def import_runs(store: Store, tracking_uri: str, experiment: str | None = None) 
 
 
 def _all_runs(client: Any, experiment_id: str) -> list[Any]:
-    runs: list[Any] = []
-    token = None
-    while True:
-        page = client.search_runs([experiment_id], max_results=1000, page_token=token)
-        runs.extend(page)
-        token = page.token
-        if not token:
-            return runs
+    return all_pages(client.search_runs, [experiment_id])
 
 
 def _exists(store: Store, run_id: str) -> bool:

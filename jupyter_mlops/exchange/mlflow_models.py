@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +26,21 @@ VERSION_TAG = "jupyter_mlops.version"
 KIND_TAG = "jupyter_mlops.kind"
 
 
-def _their_versions(client: Any, name: str) -> list[Any]:
+def all_pages(search: Callable[..., Any], *args: Any) -> list[Any]:
+    """Every item of an MLflow search, page by page."""
     found: list[Any] = []
     token = None
     while True:
-        page = client.search_model_versions(f"name = '{_quote(name)}'", max_results=1000, page_token=token)
+        page = search(*args, max_results=1000, page_token=token)
         found.extend(page)
         token = page.token
         if not token:
-            return sorted(found, key=lambda v: int(v.version))
+            return found
+
+
+def _their_versions(client: Any, name: str) -> list[Any]:
+    found = all_pages(client.search_model_versions, f"name = '{_quote(name)}'")
+    return sorted(found, key=lambda v: int(v.version))
 
 
 def _quote(text: str) -> str:
@@ -90,7 +96,7 @@ def import_models(client: Any, store: Store, runs: Mapping[str, str], report: Ex
     """Bring in every MLflow version whose run is in ``runs`` (MLflow run id -> ours)."""
     from ..store.model_names import validate_alias, validate_model_name
 
-    for registered in _their_models(client):
+    for registered in all_pages(client.search_registered_models):
         name = registered.name
         try:
             validate_model_name(name)
@@ -117,17 +123,6 @@ def import_models(client: Any, store: Store, runs: Mapping[str, str], report: Ex
                 continue
             if int(their_number) in numbers:
                 store.models.set_alias(name, alias, numbers[int(their_number)])
-
-
-def _their_models(client: Any) -> list[Any]:
-    found: list[Any] = []
-    token = None
-    while True:
-        page = client.search_registered_models(max_results=1000, page_token=token)
-        found.extend(page)
-        token = page.token
-        if not token:
-            return found
 
 
 def _import_version(client: Any, store: Store, name: str, their: Any, our_run: str, tracking_uri: str) -> Any:
