@@ -103,7 +103,7 @@ def register_model(
         existing = the_store.models.by_digest(name, digest)
         if existing is not None:  # the same bytes: nothing is logged again
             return existing if alias is None else the_store.models.set_alias(name, alias, existing.version)
-        if active is not None:
+        if active is not None and active.status == "running":  # writes a deferred start first
             active.log_artifact(upload, artifact_name)
         else:
             the_store.log_artifact(run_id, upload, artifact_name)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InvalidInput
 
 if TYPE_CHECKING:
-    from .store.model_entities import ModelVersion, RegisteredModel
+    from .store.model_entities import ModelVersion
 
 EXIT_OK = 0
 
@@ -83,7 +83,7 @@ def _when(timestamp: float | None) -> str:
 def _list(args: argparse.Namespace) -> int:
     models = _registry(args).list()
     if args.format == "json":
-        sys.stdout.write(json.dumps([_summary(m) for m in models], indent=1) + "\n")
+        sys.stdout.write(json.dumps([m.summary() for m in models], indent=1) + "\n")
         return EXIT_OK
     if not models:
         print("no registered models yet; register one with mlops.register_model(name, path) in a run")
@@ -96,11 +96,6 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary(model: RegisteredModel) -> dict[str, Any]:
-    return {"name": model.name, "latest_version": model.latest_version, "aliases": model.aliases,
-            "created_at": model.created_at, "user": model.user}
-
-
 def _show(args: argparse.Namespace) -> int:
     model = _registry(args).get(args.name)
     if args.format == "json":
@@ -111,7 +106,7 @@ def _show(args: argparse.Namespace) -> int:
     print(f"model {model.name}: {len(model.versions)} version(s), created {_when(model.created_at)}"
           f"{' by ' + model.user if model.user else ''}")
     rows = [[str(v.version), ", ".join(v.aliases) or "-", v.run_id or "-", v.artifact, f"{v.size:,}",
-             v.digest[:12], _when(v.created_at), v.user or "-"] for v in model.versions]
+             v.blob_digest[:12], _when(v.created_at), v.user or "-"] for v in model.versions]
     sys.stdout.write(text_table(["version", "aliases", "run", "artifact", "bytes", "digest", "created", "user"],
                                 rows))
     if model.alias_history:

@@ -48,8 +48,7 @@ class ModelsHandler(MlopsHandler):
     async def get(self) -> None:
         store = await self.store()
         models = [] if store is None else await self.call(store.models.list)
-        self.write_json({"models": [{"name": m.name, "latest_version": m.latest_version, "aliases": m.aliases,
-                                     "created_at": m.created_at, "user": m.user} for m in models]})
+        self.write_json({"models": [m.summary() for m in models]})
 
 
 class _RegistryHandler(MlopsHandler):

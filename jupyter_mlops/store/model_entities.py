@@ -18,7 +18,7 @@ class ModelVersion:
     version: int
     run_id: str | None
     artifact: str
-    digest: str
+    digest: str  # "sha256:<hex>", as a FileRef's
     size: int
     created_at: float
     user: str | None = None
@@ -31,6 +31,11 @@ class ModelVersion:
         aliases = f", aliases={self.aliases!r}" if self.aliases else ""
         return (f"ModelVersion(name={self.name!r}, version={self.version}, run_id={self.run_id!r}, "
                 f"artifact={self.artifact!r}{aliases})")
+
+    @property
+    def blob_digest(self) -> str:
+        """The bare sha256 hex that names the bytes in the blob store."""
+        return self.digest.removeprefix("sha256:")
 
     @property
     def uri(self) -> str:
@@ -46,7 +51,7 @@ class ModelVersion:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "version": self.version, "run_id": self.run_id, "artifact": self.artifact,
-            "kind": self.kind, "digest": f"sha256:{self.digest}", "size": self.size,
+            "kind": self.kind, "digest": self.digest, "size": self.size,
             "created_at": self.created_at, "user": self.user, "aliases": list(self.aliases),
             "tags": dict(self.tags), "uri": self.uri,
         }
@@ -81,6 +86,11 @@ class RegisteredModel:
     def __repr__(self) -> str:
         return (f"RegisteredModel(name={self.name!r}, latest_version={self.latest_version}, "
                 f"aliases={self.aliases!r})")
+
+    def summary(self) -> dict[str, Any]:
+        """Name, latest version number, aliases, creation: a row of a list of models."""
+        return {"name": self.name, "latest_version": self.latest_version, "aliases": dict(self.aliases),
+                "created_at": self.created_at, "user": self.user}
 
     def to_dict(self) -> dict[str, Any]:
         return {

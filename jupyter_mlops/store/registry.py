@@ -109,6 +109,7 @@ class ModelRegistry:
     def by_digest(self, name: str, digest: str) -> ModelVersion | None:
         """The version of ``name`` holding exactly these bytes, if there is one."""
         mv = s.model_versions
+        digest = digest.removeprefix("sha256:")
         with self.store._read() as conn:
             rows = conn.execute(select(mv).where(mv.c.model == name, mv.c.digest == digest)).all()
             found = self._versions(conn, rows)
@@ -260,7 +261,7 @@ class ModelRegistry:
                 select(ma.c.model, ma.c.alias, ma.c.version)
                 .where(ma.c.model.in_(sorted({r.model for r in rows}))).order_by(ma.c.alias)):
             aliases.setdefault((model, version), []).append(alias)
-        return [ModelVersion(name=r.model, version=r.version, run_id=r.run_id, artifact=r.artifact, digest=r.digest,
+        return [ModelVersion(name=r.model, version=r.version, run_id=r.run_id, artifact=r.artifact, digest=f"sha256:{r.digest}",
                              size=r.size, created_at=r.created_at, user=r.user, kind=r.kind,
                              aliases=aliases.get((r.model, r.version), []), tags=json.loads(r.tags or "{}"),
                              _registry=self)
@@ -305,15 +306,15 @@ class ModelRegistry:
         if version.kind == DIRECTORY and base.endswith(".tar"):
             base = base[:-4] or "model"
         try:
-            folder = self.cache_folder() / version.digest
+            folder = self.cache_folder() / version.blob_digest
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:  # a read-only store: copies go to this user's temporary folder
-            folder = Path(tempfile.gettempdir()) / f"jupyter-mlops-models-{os.getuid()}" / version.digest
+            folder = Path(tempfile.gettempdir()) / f"jupyter-mlops-models-{os.getuid()}" / version.blob_digest
             folder.mkdir(parents=True, exist_ok=True)
         target = folder / base
         if target.exists() and (version.kind == DIRECTORY or target.stat().st_size == version.size):
             return target
-        data = self.store.blobs.get(version.digest)
+        data = self.store.blobs.get(version.blob_digest)
         staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
         try:
             if version.kind == DIRECTORY:

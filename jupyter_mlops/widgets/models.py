@@ -89,12 +89,14 @@ class ModelsPanel(w.VBox):
         self.summary.value = (f"<p style='margin:4px 0'><b>{h.text(model.name)}</b>: {total} version(s){more}; "
                               f"aliases: {aliases}</p>")
         rows = [[str(v.version), h.text(", ".join(v.aliases) or "-"), h.text(v.run_id or "-"), h.text(v.artifact),
-                 f"{v.size:,}", h.text(v.digest[:12]), h.text(format_time(v.created_at)), h.text(v.user or "-")]
+                 f"{v.size:,}", h.text(v.blob_digest[:12]), h.text(format_time(v.created_at)), h.text(v.user or "-")]
                 for v in model.versions]
         self.versions.value = h.table(["version", "aliases", "run", "artifact", "bytes", "digest", "created", "user"],
                                       rows)
         self.version_choice.options = [(f"{v.version}" + (f" ({', '.join(v.aliases)})" if v.aliases else "")
                                         + f" — run {v.run_id}", v.version) for v in model.versions if v.run_id]
+        if self.version_choice.options:  # the newest chosen, so the button has a run to open
+            self.version_choice.value = self.version_choice.options[0][1]
         self.open_button.disabled = not self.version_choice.options or self._on_open_run is None
         moves = [[h.text(format_time(m.at)), h.text(m.alias), "-" if m.from_version is None else str(m.from_version),
                   "(deleted)" if m.to_version is None else str(m.to_version), h.text(m.user or "-")]

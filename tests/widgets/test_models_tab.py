@@ -41,7 +41,7 @@ def test_versions_aliases_and_history_are_shown_and_a_run_opens(store_dir: Path,
     assert "<img" not in panel.versions.value and "&lt;img src=x" in panel.versions.value
     rows = panel.history.value.split("<tr>")[2:]  # newest move first
     assert ">1</td>" in rows[0] and ">2</td>" in rows[0] and "(deleted)" not in panel.history.value
-    assert [value for _, value in panel.version_choice.options] == [2, 1]
+    assert [value for _, value in panel.version_choice.options] == [2, 1] and panel.version_choice.value == 2
     panel.version_choice.value = 1
     panel.open_button.click()
     assert browser.views.selected_index == DETAIL_TAB and browser.detail.run.id == first
