@@ -151,14 +151,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    from .runner.termination import exit_code, sigterm_as_interrupt
+
     try:
-        return int(args.handler(args))
+        with sigterm_as_interrupt():  # a cancelled CI job stops a run as Ctrl-C does
+            return exit_code(int(args.handler(args)))
     except MlopsError as exc:
         print(f"jupyter mlops {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return exit_code(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,6 +26,7 @@ from IPython.utils.process import arg_split
 
 from .capture.cellrun import RunSummary, TrackedRun, TrackOptions, current_execution_count
 from .capture.params import literal_assignments
+from .errors import RunError, first_source_line
 
 _OPTION_HELP = {
     "name": "name of the run (default: the notebook's name and the cell's execution count)",
@@ -165,8 +166,9 @@ def _execute(shell: Any, tree: ast.Module, cell_name: str) -> None:
         exec(code, shell.user_global_ns, shell.user_ns)
 
 
-def _error(exc: BaseException, cell_name: str | None, count: int | None) -> dict[str, Any]:
-    """ename, evalue and the traceback from the cell's own code down (the magic's frames left out)."""
+def _error(exc: BaseException, cell_name: str | None, count: int | None, cell: str) -> RunError:
+    """ename, evalue and the traceback from the cell's own code down (the magic's frames left
+    out); the run locates the cell in the notebook when it ends."""
     tb = exc.__traceback__
     while tb is not None and cell_name is not None and tb.tb_frame.f_code.co_filename != cell_name:
         tb = tb.tb_next
@@ -174,10 +176,8 @@ def _error(exc: BaseException, cell_name: str | None, count: int | None) -> dict
         text = "".join(traceback.format_exception_only(type(exc), exc))
     else:
         text = "".join(traceback.format_exception(type(exc), exc, tb))
-    error: dict[str, Any] = {"ename": type(exc).__name__, "evalue": str(exc), "traceback": text}
-    if count is not None:
-        error["execution_count"] = count
-    return error
+    return RunError.from_exception(exc, traceback=text, execution_count=count, source=cell,
+                                   source_line=first_source_line(cell))
 
 
 def run_tracked_cell(shell: Any, cell: str, options: TrackOptions) -> None:
@@ -193,13 +193,14 @@ def run_tracked_cell(shell: Any, cell: str, options: TrackOptions) -> None:
         warn(f"tracking skipped for this cell: {exc}")
         tracked = None
     cell_name = None
-    status, error = "finished", None
+    status = "finished"
+    error: RunError | None = None
     outer = getattr(shell.displayhook, "exec_result", None)
     try:
         try:
             tree, cell_name = _compile_cell(shell, cell)
         except SyntaxError as exc:
-            status, error = "failed", _error(exc, None, current_execution_count(shell, []))
+            status, error = "failed", _error(exc, None, current_execution_count(shell, []), cell)
             if outer is None:
                 raise
             shell.showsyntaxerror(exc.filename)
@@ -208,12 +209,14 @@ def run_tracked_cell(shell: Any, cell: str, options: TrackOptions) -> None:
         if tracked is not None:
             tracked.note_literals(literal_assignments(tree))
         _execute(shell, tree, cell_name)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         status = "interrupted"
+        error = _error(exc, cell_name, current_execution_count(shell, []), cell).replace(
+            evalue="interrupted", reason="interrupted")
         raise
     except BaseException as exc:
         status = "failed"
-        error = _error(exc, cell_name, current_execution_count(shell, []))
+        error = _error(exc, cell_name, current_execution_count(shell, []), cell)
         raise
     finally:
         if tracked is not None:

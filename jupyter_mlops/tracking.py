@@ -403,13 +403,10 @@ def _step(key: str, step: Any) -> int:
 
 
 def error_info(exc: BaseException) -> dict[str, Any]:
-    import traceback
+    """The stored error record of ``exc`` (see :class:`~jupyter_mlops.errors.RunError`)."""
+    from .errors import RunError
 
-    return {
-        "ename": type(exc).__name__,
-        "evalue": str(exc),
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-    }
+    return RunError.from_exception(exc).to_dict()
 
 
 # --- the module-level API ------------------------------------------------------------

@@ -10,7 +10,32 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from .errors import describe_error
 from .store.entities import Run
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with non-finite floats as the strings ``"NaN"``, ``"Infinity"`` and
+    ``"-Infinity"`` (JSON has no such numbers; JavaScript's ``Number()`` reads these back),
+    tuples as lists and keys as strings."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def strict_json(value: Any, indent: int | None = 2) -> str:
+    """Strict JSON text of ``value`` (every JSON parser reads it): the one encoding of the REST
+    API and of the CLI's ``--format json``."""
+    separators = (",", ":") if indent is None else None
+    return json.dumps(jsonable(value), allow_nan=False, default=str, indent=indent, separators=separators)
 
 
 def format_value(value: Any) -> str:
@@ -85,7 +110,7 @@ def runs_table(runs: Sequence[Run]) -> str:
 
 
 def runs_json(runs: Sequence[Run]) -> str:
-    return json.dumps([run.to_dict() for run in runs], indent=2, default=str) + "\n"
+    return strict_json([run.to_dict() for run in runs]) + "\n"
 
 
 def runs_csv(runs: Sequence[Run]) -> str:
@@ -110,7 +135,7 @@ def run_detail_json(run: Run) -> str:
     record = run.to_dict()
     record["artifacts"] = [a.__dict__ for a in run.artifacts()]
     record["execution_record"] = [c.__dict__ for c in run.execution_record()]
-    return json.dumps(record, indent=2, default=str) + "\n"
+    return strict_json(record) + "\n"
 
 
 def run_detail_text(run: Run) -> str:
@@ -139,9 +164,7 @@ def run_detail_text(run: Run) -> str:
     section("outputs", run.outputs)
     if run.error:
         lines.append("error:")
-        lines.append(f"  {run.error.get('ename', '')}: {run.error.get('evalue', '')}")
-        if run.error.get("cell") is not None:
-            lines.append(f"  in cell {run.error['cell']}")
+        lines.append(f"  {describe_error(run.error)}")
     artifacts = run.artifacts()
     if artifacts:
         lines.append("artifacts:")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import config, tracking
-from ..errors import InvalidInput, MlopsError, ParamConflict
+from ..errors import InvalidInput, MlopsError, ParamConflict, RunError
 from .environment import capture_environment
 from .execution import build_record, kernel_history
 from .notebook import (
@@ -151,10 +151,11 @@ class TrackedRun:
         if problem and capture_notebook and not options.snapshot:
             warn(f"the execution record is built without the notebook file: {problem}")
 
-        captured: dict[str, Any] = {}
         if saved is not None:
             defaults = notebook_parameters((c.source, c.tags) for c in saved.code_cells)
-            captured = {**defaults, **namespace_values(defaults, shell.user_ns)}
+        else:  # papermill / nbclient: the kernel is not told its notebook; its history tells
+            defaults = history_parameters(history)
+        captured = {**defaults, **namespace_values(defaults, shell.user_ns)}
 
         count = current_execution_count(shell, history)
         name = options.name or _default_name(path, count)
@@ -187,10 +188,13 @@ class TrackedRun:
 
     # --- finishing -------------------------------------------------------------------
 
-    def finish(self, status: str, error: Mapping[str, Any] | None = None, *,
+    def finish(self, status: str, error: RunError | Mapping[str, Any] | None = None, *,
                capture_notebook: bool = False, summary: bool = True) -> RunSummary | None:
         """Record the end of the run; returns its summary (None when not asked for, or when the
-        end could not be recorded)."""
+        end could not be recorded). ``error`` is located in the saved notebook (the cell's
+        position, as its author counts cells) when it does not say where it happened."""
+        record = RunError.from_dict(error)
+        error = self._located(record).to_dict() if record is not None else None
         try:
             if self._sampler is not None:
                 self._sampler.stop()
@@ -213,6 +217,20 @@ class TrackedRun:
                 with contextlib.suppress(Exception):
                     tracking.end_run(status, run=self.run, error=error)
             return None
+
+    def _located(self, error: RunError) -> RunError:
+        """``error`` with the cell's position in the saved notebook, when the cell is found
+        there (its body after the magic line matches the cell that ran)."""
+        if error.cell is not None or not error.source or self.notebook_path is None:
+            return error
+        saved, _ = _read(self.notebook_path)
+        body = error.source.strip()
+        for position, cell in enumerate(saved.cells if saved is not None else (), start=1):
+            lines = cell.source.strip().split("\n", 1)
+            own = lines[1] if lines[0].startswith("%%") and len(lines) > 1 else cell.source
+            if cell.cell_type == "code" and own.strip() == body:
+                return error.replace(cell=position, cell_index=cell.index)
+        return error
 
     def _log_captured(self, status: str) -> None:
         namespace = self.shell.user_ns
@@ -285,6 +303,27 @@ class TrackedRun:
             stored_status, duration = status, time.monotonic() - self.started
         return RunSummary(run_id=self.run.id, name=name, status=stored_status, duration=duration,
                           metrics={k: metrics[k] for k in chosen[:SUMMARY_METRICS]}, attached=self.attached)
+
+
+#: The first line of the cell papermill injects into a Python notebook (its translator's comment).
+PAPERMILL_HEADER = "# Parameters"
+
+
+def history_parameters(history: list[tuple[int, str]]) -> dict[str, Any]:
+    """The params of the notebook's parameters cells, read from what the kernel ran, for a
+    kernel that cannot see its notebook (papermill and nbclient do not tell it). papermill runs
+    the cells in order and injects its cell right after the ``parameters`` cell, so the cell
+    run just before an injected one (``# Parameters`` first) is the parameters cell. With no
+    parameters passed papermill injects nothing, and then the parameters cell cannot be told
+    from any other: set ``JUPYTER_MLOPS_NOTEBOOK`` to the notebook's path to have it read."""
+    sources = [source for _, source in history]
+    cells: list[tuple[str, tuple[str, ...]]] = []
+    for index, source in enumerate(sources):
+        if source.lstrip().startswith(PAPERMILL_HEADER + "\n") or source.strip() == PAPERMILL_HEADER:
+            if index > 0 and not sources[index - 1].lstrip().startswith(PAPERMILL_HEADER):
+                cells.append((sources[index - 1], ("parameters",)))
+            cells.append((source, ("injected-parameters",)))
+    return notebook_parameters(cells)
 
 
 def _stored_summary(store: Any, run_id: str) -> tuple[str, str, float | None, dict[str, float]]:

@@ -80,6 +80,22 @@ def build_record(history: Sequence[tuple[int, str]], saved: SavedNotebook | None
     return record
 
 
+def executed_record(notebook: Any) -> list[ExecutedCell]:
+    """The execution record of a notebook executed top to bottom (by papermill, for the
+    runner): its code cells that have an execution count, the injected-parameters cell
+    included, in the order they ran. None is stale or out of order: the kernel ran the
+    notebook's own sources."""
+    ran = []
+    for cell in notebook.get("cells", []):
+        count = cell.get("execution_count")
+        if cell.get("cell_type") == "code" and isinstance(count, int):
+            source = cell.get("source", "")
+            ran.append((count, source if isinstance(source, str) else "".join(source)))
+    return [ExecutedCell(position=position, execution_count=count, source_hash=source_hash(source), source=source,
+                         out_of_order=False, stale=False)
+            for position, (count, source) in enumerate(sorted(ran, key=lambda item: item[0]))]
+
+
 @functools.lru_cache(maxsize=4096)
 def _normalise(source: str) -> str:
     """Sources compare equal when they differ only in trailing white space (editors strip it)."""
@@ -94,4 +110,4 @@ def _nearest(indexes: list[int], after: int) -> int:
     return indexes[-1]
 
 
-__all__ = ["build_record", "kernel_history", "source_hash"]
+__all__ = ["build_record", "executed_record", "kernel_history", "source_hash"]

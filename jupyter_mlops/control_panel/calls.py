@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,15 +17,11 @@ def _warn(message: str) -> None:
 
 
 def _error_info(exc: BaseException) -> dict[str, Any]:
-    """ename, evalue and the traceback from the function's own frame down."""
-    tb = exc.__traceback__
-    if tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next  # the executor's frame that called the function
-    return {
-        "ename": type(exc).__name__,
-        "evalue": str(exc),
-        "traceback": "".join(traceback.format_exception(type(exc), exc, tb)),
-    }
+    """ename, evalue and the traceback from the function's own frame down (the executor's
+    frame that called the function left out)."""
+    from ..errors import RunError
+
+    return RunError.from_exception(exc, skip_frames=1).to_dict()
 
 
 class FunctionExecutor:

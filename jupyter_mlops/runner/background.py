@@ -48,8 +48,9 @@ def main() -> int:
         return 2  # the caller went away before handing over the job
     job = pickle.loads(data)
     from .execute import execute_job
+    from .termination import sigterm_as_interrupt
 
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), sigterm_as_interrupt():  # `kill PID` ends it interrupted
         execute_job(job)
     from .kernels import kernel_pool
 

@@ -44,21 +44,19 @@ def close_parent(
     """End the parent: interrupted, failed if any child did not finish, else finished."""
     statuses = list(statuses)
     bad = [s for s in statuses if s not in ("finished", "cached", "skipped")]
+    from ..errors import RunError
+    from .termination import cause
+
+    error: RunError | None = None
     if interrupted:
-        status, error = (
-            "interrupted",
-            {"ename": "KeyboardInterrupt", "evalue": "interrupted (Ctrl-C)", "traceback": ""},
-        )
+        status = "interrupted"
+        error = RunError("KeyboardInterrupt", f"interrupted ({cause()})", reason="interrupted")
     elif bad:
         status = "failed"
-        error = {
-            "ename": "ChildFailed",
-            "traceback": "",
-            "evalue": f"{len(bad)} of {len(statuses)} {what} did not finish",
-        }
+        error = RunError("ChildFailed", f"{len(bad)} of {len(statuses)} {what} did not finish")
     else:
-        status, error = "finished", None
-    store.end_run(run_id, status, error=error, ended_at=time.time())
+        status = "finished"
+    store.end_run(run_id, status, error=error.to_dict() if error else None, ended_at=time.time())
     return status
 
 

@@ -128,8 +128,8 @@ def _short(value: Any, width: int = 60) -> str:
 
 
 def _print_run(run: Any, output: str | None = None) -> None:
+    from ..errors import describe_error
     from ..views import format_duration, format_value
-    from .execute import describe_error
 
     line = f"run {run.id} {run.status} in {format_duration(run.duration)}  ({run.name}, experiment {run.experiment})"
     print(line)
@@ -251,7 +251,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 parameters=_parameters(args),
                 random=args.random,
                 seed=args.seed,
-                workers=args.workers or 1,
+                workers=1 if args.workers is None else args.workers,
                 executor=args.executor,
                 scheduler=args.scheduler,
                 sort=args.sort,
@@ -271,8 +271,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _print_sweep(result: Any) -> None:
+    from ..errors import describe_error
     from ..views import runs_table
-    from .execute import describe_error
 
     children = result.children()
     sys.stdout.write(runs_table(children))
@@ -329,8 +329,8 @@ def _pipeline(args: argparse.Namespace) -> int:
 
 
 def _print_pipeline(result: Any) -> None:
+    from ..errors import describe_error
     from ..views import format_duration, text_table
-    from .execute import describe_error
 
     rows = []
     for step in result.steps.values():

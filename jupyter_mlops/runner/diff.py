@@ -201,7 +201,9 @@ def _clip(text: str) -> str:
 
 
 def diff_json(diff: RunDiff) -> str:
-    return json.dumps(diff.to_dict(), indent=2, default=str) + "\n"
+    from ..views import strict_json
+
+    return strict_json(diff.to_dict()) + "\n"
 
 
 def diff_text(diff: RunDiff) -> str:

@@ -55,6 +55,30 @@ class Control(Protocol):
     def relaunch_kernel(self) -> None: ...
 
 
+class RunnerExecutionManager(NotebookExecutionManager):  # type: ignore[misc]
+    """papermill's notebook bookkeeping, except that a stopped execution leaves the cells it
+    never ran ``pending`` (papermill marks every pending cell ``completed`` at the end, so a
+    notebook interrupted while its kernel started would read as fully run)."""
+
+    def __init__(self, nb: Any, control: Control, **kwargs: Any) -> None:
+        super().__init__(nb, **kwargs)
+        self.control = control
+
+    def notebook_complete(self, **kwargs: Any) -> None:
+        if not self.control.stopping:
+            super().notebook_complete(**kwargs)
+            return
+        pending = [cell for cell in self.nb.cells if cell.metadata.papermill.get("status") == self.PENDING]
+        for cell in pending:
+            cell.metadata.papermill["status"] = "not run"  # skipped by papermill's clean-up
+        try:
+            super().notebook_complete(**kwargs)
+        finally:
+            for cell in pending:
+                cell.metadata.papermill["status"] = self.PENDING
+            self.save()
+
+
 class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
     """papermill's client, minus the cells an interrupted execution should not start."""
 
@@ -141,6 +165,9 @@ class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
             except CellExecutionError as ex:
                 self.nb_man.cell_exception(self.nb.cells[index], cell_index=index, exception=ex)
                 break
+            except BaseException as ex:  # the kernel died or was killed under this cell
+                self.nb_man.cell_exception(self.nb.cells[index], cell_index=index, exception=ex)
+                raise
             finally:
                 self.nb_man.cell_complete(self.nb.cells[index], cell_index=index)
 
@@ -185,7 +212,7 @@ def execute_notebook(
     Exceptions of the notebook's cells do not raise here: papermill records them in the
     notebook, and :func:`papermill.execute.raise_for_execution_errors` reports them after.
     """
-    nb_man = NotebookExecutionManager(nb, output_path=output_path, progress_bar=False)
+    nb_man = RunnerExecutionManager(nb, control, output_path=output_path, progress_bar=False)
     control.notebook = nb_man.nb  # type: ignore[attr-defined]
     nb_man.notebook_start()
     try:

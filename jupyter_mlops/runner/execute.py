@@ -4,31 +4,30 @@
 carries the notebook itself and the resolved store location); :func:`execute_job` runs it in
 the current process: it creates the run (``source = "notebook"``), gives the kernel the run id
 and store in its environment so that ``mlops.log_*`` and ``%%track`` inside the notebook log to
-that run, stores the executed notebook as the run's snapshot, and ends the run as finished,
-failed (cell index, exception name and value; ``reason = "timeout"`` past ``timeout``) or
-interrupted.
+that run, stores the executed notebook as the run's snapshot and what the kernel ran as its
+execution record, and ends the run as finished, failed or interrupted, with a
+:class:`~jupyter_mlops.errors.RunError` built in :mod:`.failures` (the cell, as its author counts
+cells; ``reason = "timeout"`` past ``timeout``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
-import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import config
+from ..errors import RunError
 from ..store import open_store
+from . import failures, termination
 from .heartbeat import beating
 from .kernels import KernelLaunch, PreparedKernel, kernel_pool
 
 #: After interrupting a cancelled or timed-out cell, how long before the kernel is killed.
 INTERRUPT_GRACE = 2.0
 NOT_STARTED = "not started"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 @dataclass
@@ -81,16 +80,6 @@ class ExecutionResult:
     @property
     def ok(self) -> bool:
         return self.status == "finished"
-
-
-def describe_error(error: dict[str, Any] | None) -> str:
-    """One line for a run's error: ``ZeroDivisionError: division by zero (cell 4)``."""
-    if not error:
-        return ""
-    text = f"{error.get('ename', 'error')}: {error.get('evalue', '')}"
-    if error.get("cell") is not None and error.get("reason") is None:
-        text += f" (cell {error['cell']})"
-    return text
 
 
 # --- cancellation ----------------------------------------------------------------------
@@ -174,34 +163,6 @@ class Execution:
         self.kernel = PreparedKernel(self.job.launch(), self.kernel.slot)
 
 
-@contextlib.contextmanager
-def _sigint_cancels(execution: Execution) -> Iterator[None]:
-    """In the main thread, a first Ctrl-C stops the notebook gracefully (the cell gets a
-    KeyboardInterrupt, the partial notebook is kept); a second one raises at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if previous is not signal.default_int_handler:  # a worker process handles Ctrl-C itself
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        if execution.reason == "interrupted":
-            raise KeyboardInterrupt
-        execution.cancel("interrupted")
-
-    try:
-        signal.signal(signal.SIGINT, handler)
-    except ValueError:  # not the main interpreter
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def execute_job(
     job: Job, following: Sequence[Job] = (), slot: str | None = None
 ) -> ExecutionResult:
@@ -233,13 +194,16 @@ def execute_job(
             _active[job.run_id] = execution
         if is_cancelled(job.batch):
             execution.reason = "interrupted"
-        with beating(store, job.run_id), _sigint_cancels(execution):
+        with beating(store, job.run_id), termination.sigint_cancels(execution):
             status, error, notebook = _run(execution)
     except BaseException as exc:
         execution.reason = execution.reason or "interrupted"
         execution.kernel.stop()
-        status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        _end(store, job, status, _error_of(exc, status), execution.notebook)
+        if isinstance(exc, KeyboardInterrupt):  # a second Ctrl-C (or SIGTERM): stop at once
+            status, record = "interrupted", _stopped(execution, None, "interrupted")
+        else:
+            status, record = "failed", RunError.from_exception(exc)
+        _end(store, job, status, record, execution.notebook)
         raise
     finally:
         with _registry_lock:
@@ -252,7 +216,7 @@ def execute_job(
             job.key,
             job.run_id,
             status,
-            error=error,
+            error=error.to_dict() if error is not None else None,
             params=effective_parameters(job),
             duration=time.monotonic() - started,
             output_path=job.output_path,
@@ -261,7 +225,7 @@ def execute_job(
         job.key,
         job.run_id,
         status,
-        error=error,
+        error=run.error,
         params=run.params,
         metrics=run.metrics,
         outputs=run.outputs,
@@ -272,8 +236,7 @@ def execute_job(
 
 def _failed_to_start(job: Job, exc: Exception) -> ExecutionResult:
     store = open_store(job.store)
-    error = _error_of(exc, "failed")
-    error["evalue"] = f"the kernel {job.kernel_name!r} could not start: {error['evalue']}"
+    error = failures.start_error(exc, job.kernel_name).to_dict()
     if not job.created:
         create_run(store, job)
     store.end_run(job.run_id, "failed", error=error)
@@ -318,7 +281,7 @@ def effective_parameters(job: Job) -> dict[str, Any]:
     return {**notebook_parameters(sources), **job.parameters}
 
 
-def _run(execution: Execution) -> tuple[str, dict[str, Any] | None, Any]:
+def _run(execution: Execution) -> tuple[str, RunError | None, Any]:
     """Execute; return (status, error, executed notebook)."""
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -327,7 +290,8 @@ def _run(execution: Execution) -> tuple[str, dict[str, Any] | None, Any]:
     from .engine import execute_notebook
 
     job = execution.job
-    error: dict[str, Any] | None = None
+    own = failures.has_injected_cell(job.notebook)
+    error: RunError | None = None
     execution.watch(job.timeout)
     try:
         notebook = execution.notebook = _prepare(job)
@@ -341,23 +305,27 @@ def _run(execution: Execution) -> tuple[str, dict[str, Any] | None, Any]:
 
             write_ipynb(notebook, job.output_path)
     except PapermillExecutionError as exc:
-        error = _cell_error(execution.notebook, exc)
+        error = failures.execution_error(execution.notebook, exc, own)
     except _Stopped:
         pass
     except DeadKernelError:
-        error = _dead_kernel_error(execution)
+        if not execution.stopping:  # a kernel killed because it ignored the stop is no news
+            error = failures.dead_kernel_error(execution.notebook, execution.kernel.log_tail(), own)
     except Exception as exc:  # noqa: BLE001 - a kernel that would not start, a bad notebook...
-        error = _error_of(exc, "failed")
-        tail = execution.kernel.log_tail()
-        if tail:
-            error["kernel_log"] = tail
+        error = RunError.from_exception(exc, kernel_log=execution.kernel.log_tail() or None)
     finally:
         execution.notebook_done()
-    if execution.reason == "timeout":
-        return "failed", _stopped_error(execution, error, "timeout"), execution.notebook
-    if execution.reason == "interrupted":
-        return "interrupted", _stopped_error(execution, error, "interrupted"), execution.notebook
+    if execution.reason in ("timeout", "interrupted"):
+        status = "failed" if execution.reason == "timeout" else "interrupted"
+        return status, _stopped(execution, error, execution.reason), execution.notebook
     return ("failed" if error else "finished"), error, execution.notebook
+
+
+def _stopped(execution: Execution, error: RunError | None, reason: str) -> RunError:
+    return failures.stopped_error(
+        execution.notebook, error, reason, timeout=execution.job.timeout,
+        own_injected=failures.has_injected_cell(execution.job.notebook),
+    )
 
 
 class _Stopped(Exception):
@@ -394,103 +362,18 @@ def _prepare(job: Job) -> Any:
     return remove_error_markers(notebook)
 
 
-def _plain(text: str) -> str:
-    return _ANSI.sub("", text)
-
-
-def _cell_error(notebook: Any, exc: Any) -> dict[str, Any]:
-    index = _failed_cell(notebook)
-    return {
-        "ename": exc.ename,
-        "evalue": _plain(str(exc.evalue)),
-        "traceback": _plain("\n".join(exc.traceback or [])),
-        "cell": index if index is not None else exc.cell_index,
-        "execution_count": exc.exec_count,
-        "source": exc.source,
-    }
-
-
-def _failed_cell(notebook: Any) -> int | None:
-    """Index, in the executed notebook, of the cell that failed (papermill marks it)."""
-    if notebook is None:
-        return None
-    for index, cell in enumerate(notebook.cells):
-        if cell.get("metadata", {}).get("papermill", {}).get("exception"):
-            return index
-    return None
-
-
-def _running_cell(notebook: Any) -> int | None:
-    if notebook is None:
-        return None
-    for index, cell in enumerate(notebook.cells):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
-            return index
-    return _failed_cell(notebook)
-
-
-def _dead_kernel_error(execution: Execution) -> dict[str, Any]:
-    cell = _running_cell(execution.notebook)
-    where = f" while cell {cell} ran" if cell is not None else ""
-    error: dict[str, Any] = {
-        "ename": "DeadKernelError",
-        "evalue": f"the kernel died{where}",
-        "traceback": "",
-        "cell": cell,
-    }
-    tail = execution.kernel.log_tail()
-    if tail:
-        error["kernel_log"] = tail
-        error["evalue"] += f"; its last words: {tail.splitlines()[-1]}"
-    return error
-
-
-def _stopped_error(
-    execution: Execution, error: dict[str, Any] | None, reason: str
-) -> dict[str, Any]:
-    cell = (error or {}).get("cell")
-    if cell is None:
-        cell = _running_cell(execution.notebook)
-    if reason == "timeout":
-        limit = execution.job.timeout
-        evalue = f"the notebook did not finish within {limit:g} s" + (
-            f"; cell {cell} was running" if cell is not None else ""
-        )
-        ename = "Timeout"
-    else:
-        evalue = "interrupted" + (
-            f" while cell {cell} was running" if cell is not None else " before it started"
-        )
-        ename = "KeyboardInterrupt"
-    return {
-        "reason": reason,
-        "ename": ename,
-        "evalue": evalue,
-        "cell": cell,
-        "traceback": (error or {}).get("traceback", ""),
-    }
-
-
-def _error_of(exc: BaseException, status: str) -> dict[str, Any]:
-    import traceback
-
-    return {
-        "ename": type(exc).__name__,
-        "evalue": _plain(str(exc)) or ("interrupted" if status == "interrupted" else ""),
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-        "cell": None,
-    }
-
-
-def _end(store: Any, job: Job, status: str, error: dict[str, Any] | None, notebook: Any) -> Any:
+def _end(store: Any, job: Job, status: str, record: RunError | None, notebook: Any) -> Any:
     """Store the snapshot and end the run; return the stored run (None if it never existed)."""
+    from ..capture.execution import executed_record
     from ..errors import RunNotFound
 
+    error = record.to_dict() if record is not None else None
     if notebook is not None:
         try:
             from nbformat.v4 import writes_json  # what nbformat.writes does, minus validation
 
             store.set_snapshot(job.run_id, writes_json(notebook).encode("utf-8"))
+            store.set_execution_record(job.run_id, executed_record(notebook))
         except RunNotFound:
             return None
         except Exception as exc:  # noqa: BLE001 - an unserialisable notebook must not lose the run

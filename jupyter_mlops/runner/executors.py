@@ -171,15 +171,11 @@ class Executor(ABC):
 
 def lost_result(job: Job, status: str, message: str) -> ExecutionResult:
     """The result of a job whose worker went away; ends its run if the run exists."""
-    from ..errors import MlopsError
+    from ..errors import MlopsError, RunError
     from ..store import open_store
 
-    error = {
-        "ename": "WorkerLost" if status != "interrupted" else "KeyboardInterrupt",
-        "evalue": message,
-        "traceback": "",
-        "cell": None,
-    }
+    ename = "WorkerLost" if status != "interrupted" else "KeyboardInterrupt"
+    error = RunError(ename, message, reason="interrupted" if status == "interrupted" else None).to_dict()
     try:
         store = open_store(job.store)
         run = store.get_run(job.run_id)
@@ -191,14 +187,9 @@ def lost_result(job: Job, status: str, message: str) -> ExecutionResult:
 
 
 def failure_result(job: Job, exc: BaseException) -> ExecutionResult:
-    import traceback
+    from ..errors import RunError
 
-    error = {
-        "ename": type(exc).__name__,
-        "evalue": str(exc),
-        "cell": None,
-        "traceback": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-    }
+    error = RunError.from_exception(exc).to_dict()
     return ExecutionResult(job.key, job.run_id, "failed", error=error, params=dict(job.parameters))
 
 
@@ -354,8 +345,10 @@ def make_executor(
     """The executor for ``--executor``/``--workers``/``--scheduler``."""
     if kind not in EXECUTORS:
         raise ExecutorError(f"unknown executor {kind!r}; use one of {', '.join(EXECUTORS)}")
-    if workers < 1:
-        raise ExecutorError(f"--workers must be at least 1, got {workers}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ExecutorError(
+            f"--workers is how many notebooks run at once: a whole number of at least 1, got {workers!r}"
+        )
     if kind == "dask":
         from .dask_executor import DaskExecutor
 

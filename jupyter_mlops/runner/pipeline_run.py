@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..config import resolve_location
+from ..errors import RunError, describe_error
 from ..store import open_store
 from ..store.ids import new_run_id
 from .batch import close_parent, open_parent
 from .cache import cache_key, find_cached, reuse
 from .errors import Interrupted, ParameterError
-from .execute import ExecutionResult, describe_error
+from .execute import ExecutionResult
 from .executors import make_executor
 from .heartbeat import beating
 from .parameters import coerce
@@ -155,10 +156,9 @@ class PipelineRun:
                         StepResult(
                             name,
                             "skipped",
-                            error={
-                                "ename": "UpstreamFailed",
-                                "evalue": f"step {bad.name!r} {bad.status}",
-                            },
+                            error=RunError(
+                                "UpstreamFailed", f"step {bad.name!r} {bad.status}"
+                            ).to_dict(),
                         )
                     )
                     changed = True
@@ -219,7 +219,7 @@ class PipelineRun:
         self.executor.submit(job)
 
     def _failed_without_running(self, step: Step, exc: Exception) -> StepResult:
-        error = {"ename": type(exc).__name__, "evalue": str(exc), "traceback": "", "cell": None}
+        error = RunError.from_exception(exc, traceback="").to_dict()
         run_id = new_run_id()
         self.store.create_run(
             run_id,

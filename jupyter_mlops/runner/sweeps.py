@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..capture.environment import capture_environment
 from ..config import resolve_location
+from ..errors import describe_error
 from ..store import open_store
 from ..store.ids import new_run_id
 from .batch import close_parent, open_parent, summary_order
 from .errors import GridError, Interrupted, ParameterError
-from .execute import ExecutionResult, Job, describe_error
+from .execute import ExecutionResult, Job
 from .executors import PRESTART, Executor, make_executor
 from .heartbeat import beating
 from .parameters import TextValue, coerce

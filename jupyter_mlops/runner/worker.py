@@ -92,7 +92,9 @@ def _watch_coordinator(pid: int) -> None:
 
 def _failed(job: Any, exc: BaseException) -> ExecutionResult:
     status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-    error = {"ename": type(exc).__name__, "evalue": str(exc), "traceback": "", "cell": None}
+    from ..errors import RunError
+
+    error = RunError.from_exception(exc, traceback="").to_dict()
     return ExecutionResult(job.key, job.run_id, status, error=error, params=dict(job.parameters))
 
 

@@ -7,12 +7,11 @@ reads back), everywhere in every payload.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidInput, MlopsError
+from ..errors import InvalidInput, MlopsError, describe_error
+from ..views import jsonable, strict_json
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -27,32 +26,21 @@ class SnapshotNotFound(MlopsError, LookupError):
     """A run has no stored notebook snapshot."""
 
 
-def _finite_or_text(value: float) -> float | str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return value
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with non-finite floats as text, tuples as lists and keys as strings."""
-    if isinstance(value, float):
-        return _finite_or_text(value)
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    return value
-
-
 def dumps(value: Any) -> str:
-    return json.dumps(jsonable(value), allow_nan=False, default=str, separators=(",", ":"))
+    return strict_json(value, indent=None)
+
+
+def _run_record(run: Run) -> dict[str, Any]:
+    """``run.to_dict()``, its error with the one line every face shows (``error.summary``)."""
+    record = run.to_dict()
+    if run.error:
+        record["error"] = {**run.error, "summary": describe_error(run.error)}
+    return record
 
 
 def run_summary(run: Run) -> dict[str, Any]:
     """A run as a row of a list: everything but its environment (which can be large)."""
-    record = run.to_dict()
+    record = _run_record(run)
     record.pop("env", None)
     return record
 
@@ -85,7 +73,7 @@ def runs_page(
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     """Everything the detail view shows about one run."""
     run = store.get_run(run_id)
-    record = run.to_dict()
+    record = _run_record(run)
     record["metric_keys"] = store.metric_keys(run.id)
     record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
     record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
@@ -108,7 +96,7 @@ def metric_series(store: Store, run_id: str, key: str, max_points: int) -> dict[
         "run_id": run.id,
         "key": key,
         "steps": list(shown.steps),
-        "values": [_finite_or_text(v) for v in shown.values],
+        "values": [jsonable(v) for v in shown.values],
         "timestamps": list(shown.timestamps),
         "total_points": total,
         "downsampled": len(shown) < total,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..errors import MlopsError
+from ..errors import MlopsError, describe_error
 from ..views import format_duration, format_time, format_value
 from . import html as h
 from .charts import new_figure, set_series
@@ -43,10 +43,9 @@ def facts_html(run: Run) -> str:
     if run.note:
         lines.append(f"<div>note: {h.text(run.note)}</div>")
     if run.error:
-        where = f" (cell {h.text(run.error['cell'])})" if run.error.get("cell") is not None else ""
         lines.append(
             h.error(
-                f"{run.error.get('ename', 'error')}: {run.error.get('evalue', '')}{where}",
+                describe_error(run.error),
                 str(run.error.get("traceback", "") or ""),
             )
         )

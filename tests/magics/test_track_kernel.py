@@ -137,6 +137,9 @@ def test_kernel_session_records_snapshot_execution_record_params_failure_and_int
     boom = runs["boom"]
     assert boom.status == "failed" and boom.error["ename"] == "ZeroDivisionError"
     assert "x / 0" in boom.error["traceback"]
+    # named as its author sees it: the notebook's 7th cell, run as [7], its first line after %%track
+    assert (boom.error["cell"], boom.error["execution_count"], boom.error["source_line"]) == (7, 7, "x = 1")
+    assert runs["slow"].error["reason"] == "interrupted" and runs["slow"].error["cell"] == 8
     assert store.snapshot_bytes(boom.id) == path.read_bytes()
     assert runs["slow"].status == "interrupted"
 

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 
 def write_notebook(
-    path: Path, parameters: str | None, *cells: str, kernel: str | None = "python3"
+    path: Path,
+    parameters: str | None,
+    *cells: str,
+    kernel: str | None = "python3",
+    markdown: str | None = None,
 ) -> Path:
-    """A small notebook: an optional cell tagged ``parameters``, then code cells."""
+    """A small notebook: an optional markdown cell (a title, as real notebooks open with), an
+    optional cell tagged ``parameters``, then code cells."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     if kernel:
         nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    if markdown is not None:
+        nb.cells.append(nbformat.v4.new_markdown_cell(markdown))
     if parameters is not None:
         cell = nbformat.v4.new_code_cell(parameters)
         cell.metadata["tags"] = ["parameters"]
@@ -24,6 +33,34 @@ def write_notebook(
     nb.cells.extend(nbformat.v4.new_code_cell(source) for source in cells)
     nbformat.write(nb, os.fspath(path))
     return path
+
+
+def start_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``jupyter-mlops ARGS`` in a process group of its own (signals reach it alone)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "jupyter_mlops", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env=env,
+    )
+
+
+def signal_cli(process: subprocess.Popen[bytes], signum: int, *, group: bool = False) -> tuple[str, str]:
+    """Send ``signum`` to the command (``group``: to its whole process group, as a terminal's
+    Ctrl-C does), wait for it to end and return its output; kill what is left on failure."""
+    import signal
+
+    try:
+        if group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+        out, err = process.communicate(timeout=90)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return out.decode(), err.decode()
 
 
 #: A cell that tells the store it is about to sleep, then sleeps (``seconds`` is a parameter).

@@ -94,12 +94,13 @@ def test_a_failing_cell_fails_the_run_and_keeps_the_partial_notebook(
     assert "ZeroDivisionError" in run.error["traceback"]
     assert "\x1b[" not in run.error["traceback"]
     snapshot = run.snapshot()
-    failed_cell = snapshot.cells[run.error["cell"]]
+    assert run.error["cell"] == 3  # the author's third cell; the snapshot also holds error markers
+    failed_cell = snapshot.cells[run.error["cell_index"]]
     assert failed_cell.source == "z = y / 0"
     assert failed_cell.outputs[0]["output_type"] == "error"
     assert snapshot.cells[-1].outputs == []  # the cell after the failure did not run
     assert (
-        nbformat.read(os.fspath(output), as_version=4).cells[run.error["cell"]].source
+        nbformat.read(os.fspath(output), as_version=4).cells[run.error["cell_index"]].source
         == "z = y / 0"
     )
     assert "ZeroDivisionError: division by zero" in printed
@@ -111,7 +112,7 @@ def test_a_notebook_past_its_timeout_fails_with_reason_timeout(store, notebook):
     assert run.status == "failed"
     assert run.error["reason"] == "timeout"
     assert "1.5 s" in run.error["evalue"]
-    assert run.snapshot().cells[run.error["cell"]].source.startswith("import time")
+    assert run.snapshot().cells[run.error["cell_index"]].source.startswith("import time")
     assert run.duration < 30
     assert kernels_of(store.location) == []
 
@@ -155,7 +156,8 @@ def test_ctrl_c_interrupts_the_notebook_and_keeps_what_ran(store, notebook):
     assert process.returncode == 130, err
     run = reader.search_runs()[0]
     assert run.status == "interrupted" and run.error["reason"] == "interrupted"
-    assert run.error["evalue"] == f"interrupted while cell {run.error['cell']} was running"
+    assert run.error["evalue"] == "interrupted by Ctrl-C"
+    assert run.error["source_line"] == SLEEPING_CELL.splitlines()[0] and run.error["cell"] == 3
     cells = {cell.source: cell for cell in run.snapshot().cells}
     assert cells["print('started', flush=True)"].outputs[0]["text"] == "started\n"
     assert cells["print('never')"].outputs == []
