@@ -12,6 +12,14 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .control_panel.api import controls
+    from .models import (
+        delete_model_alias,
+        get_model,
+        list_models,
+        load_model,
+        register_model,
+        set_model_alias,
+    )
     from .tracking import (
         active_run,
         end_run,
@@ -31,20 +39,27 @@ _TRACKING = {
     "start_run", "end_run", "active_run", "log_param", "log_params", "log_metric", "log_metrics",
     "log_artifact", "set_tag", "set_tags", "output", "get_store",
 }
+_MODELS = {"register_model", "get_model", "list_models", "load_model", "set_model_alias", "delete_model_alias"}
 
 __all__ = [
     "__version__",
     "active_run",
     "controls",
+    "delete_model_alias",
     "end_run",
+    "get_model",
     "get_store",
+    "list_models",
+    "load_model",
     "log_artifact",
     "log_metric",
     "log_metrics",
     "log_param",
     "log_params",
     "output",
+    "register_model",
     "search_runs",
+    "set_model_alias",
     "set_tag",
     "set_tags",
     "start_run",
@@ -57,6 +72,12 @@ def __getattr__(name: str) -> Any:
 
         value = getattr(tracking, name)
         globals()[name] = value  # later lookups skip this function
+        return value
+    if name in _MODELS:
+        from . import models
+
+        value = getattr(models, name)
+        globals()[name] = value
         return value
     if name == "controls":
         from .control_panel.api import controls

@@ -13,6 +13,7 @@ from typing import Any
 
 from ._version import __version__
 from .errors import MlopsError
+from .models_cli import register as register_models
 from .runner.commands import RUNNER_COMMANDS
 
 EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
@@ -141,7 +142,7 @@ def _enable(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: list[Callable[[Any], None]] = [_register_runs, _register_show, _register_exchange,
-                                          _register_enable, *RUNNER_COMMANDS]
+                                          _register_enable, *RUNNER_COMMANDS, register_models]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

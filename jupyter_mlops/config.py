@@ -63,3 +63,19 @@ def _jupyter_data_dir() -> Path:
     except ImportError:  # pragma: no cover - jupyter_core ships with every Jupyter install
         return Path.home() / ".local" / "share" / "jupyter"
     return Path(jupyter_data_dir())
+
+
+USER_ENV = "JUPYTERHUB_USER"
+
+
+def current_user() -> str | None:
+    """Who is acting: ``JUPYTERHUB_USER`` when set (a hub's login), else the login name."""
+    user = os.environ.get(USER_ENV)
+    if user:
+        return user
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in a bare container
+        return None

@@ -200,3 +200,30 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 def _plain(text: str) -> str:
     """Text without terminal colour codes (IPython colours its tracebacks)."""
     return _ANSI.sub("", text)
+
+class ModelNotFound(MlopsError, LookupError):
+    """No registered model has the given name."""
+
+
+class ModelVersionNotFound(ModelNotFound):
+    """The model has no such version."""
+
+
+class AliasNotFound(ModelNotFound):
+    """The model has no such alias."""
+
+
+class InvalidModelUri(InvalidInput):
+    """A model URI is not one of ``name``, ``name/3``, ``name@alias``, ``models:/...``."""
+
+
+class UnknownModelFormat(InvalidInput):
+    """``load_model`` does not know how to load a file of this kind."""
+
+
+class MissingDependency(MlopsError):
+    """An optional package needed for this is not installed."""
+
+
+class RunHasRegisteredModels(MlopsError):
+    """A run whose artifacts are registered model versions cannot be deleted without force."""

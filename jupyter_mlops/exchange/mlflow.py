@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import MlopsError
 from ..store.ids import new_run_id
+from .mlflow_models import all_pages, export_models, import_models
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -43,12 +44,16 @@ _FROM_MLFLOW_STATUS = {"FINISHED": "finished", "FAILED": "failed", "KILLED": "in
 class ExchangeReport:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (source id, destination id)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (source id, why)
+    models: ExchangeReport | None = None  # model versions (name/version), beside the runs
 
-    def summary(self, verb: str) -> str:
-        lines = [f"{verb} {len(self.moved)} run(s), skipped {len(self.skipped)}"]
+    def summary(self, verb: str, things: str = "run(s)") -> str:
+        lines = [f"{verb} {len(self.moved)} {things}, skipped {len(self.skipped)}"]
         lines += [f"  {source} -> {target}" for source, target in self.moved]
         lines += [f"  skipped {source}: {why}" for source, why in self.skipped]
-        return "\n".join(lines) + "\n"
+        text = "\n".join(lines) + "\n"
+        if self.models is not None and (self.models.moved or self.models.skipped):
+            text += self.models.summary(verb, "model version(s)")
+        return text
 
 
 def _client(tracking_uri: str) -> Any:
@@ -78,7 +83,7 @@ def export_runs(store: Store, tracking_uri: str, experiment: str | None = None,
     """Write runs (params, metric histories, tags, note, snapshot and artifacts) into MLflow."""
     client = _client(tracking_uri)
     runs = store.search_runs(filter, experiment=experiment, order_by="started_at", limit=None)
-    report = ExchangeReport()
+    report = ExchangeReport(models=ExchangeReport())
     mapped: dict[str, str] = {}
     experiment_ids: dict[str, str] = {}
     for run in _parents_first(runs):
@@ -96,10 +101,12 @@ def export_runs(store: Store, tracking_uri: str, experiment: str | None = None,
             report.skipped.append((run.id, f"already in MLflow as {existing[0].info.run_id}"))
             continue
         if run.tags.get(THEIR_ID_TAG):
+            mapped[run.id] = run.tags[THEIR_ID_TAG]
             report.skipped.append((run.id, f"imported from MLflow run {run.tags[THEIR_ID_TAG]}"))
             continue
         mapped[run.id] = _export_run(client, store, run, exp_id, mapped.get(run.parent_id or ""))
         report.moved.append((run.id, mapped[run.id]))
+    export_models(client, store, mapped, report.models)
     return report
 
 
@@ -189,7 +196,7 @@ def import_runs(store: Store, tracking_uri: str, experiment: str | None = None) 
         experiments = [found]
     else:
         experiments = client.search_experiments()
-    report = ExchangeReport()
+    report = ExchangeReport(models=ExchangeReport())
     mapped: dict[str, str] = {}
     names = {exp.experiment_id: exp.name for exp in experiments}
     runs = [run for exp in experiments for run in _all_runs(client, exp.experiment_id)]
@@ -213,18 +220,12 @@ def import_runs(store: Store, tracking_uri: str, experiment: str | None = None) 
         parent = mapped.get(their.data.tags.get("mlflow.parentRunId", ""))
         mapped[their_id] = _import_run(client, store, their, names[their.info.experiment_id], status, parent)
         report.moved.append((their_id, mapped[their_id]))
+    import_models(client, store, mapped, report.models, tracking_uri)
     return report
 
 
 def _all_runs(client: Any, experiment_id: str) -> list[Any]:
-    runs: list[Any] = []
-    token = None
-    while True:
-        page = client.search_runs([experiment_id], max_results=1000, page_token=token)
-        runs.extend(page)
-        token = page.token
-        if not token:
-            return runs
+    return all_pages(client.search_runs, [experiment_id])
 
 
 def _exists(store: Store, run_id: str) -> bool:

@@ -35,5 +35,6 @@ class MlopsApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         from .handlers import routes
+        from .models import model_routes
 
-        self.handlers.extend(routes())
+        self.handlers.extend([*model_routes("mlops/api"), *routes()])  # before routes()' catch-all

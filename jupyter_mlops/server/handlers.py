@@ -24,7 +24,17 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from .._version import __version__
-from ..errors import FilterSyntaxError, InvalidInput, MlopsError, RunNotFound, StoreError
+from ..errors import (
+    AliasNotFound,
+    FilterSyntaxError,
+    InvalidInput,
+    MlopsError,
+    ModelNotFound,
+    ModelVersionNotFound,
+    RunHasRegisteredModels,
+    RunNotFound,
+    StoreError,
+)
 from ..runner.errors import NotebookOutsideRoot, NotRerunnable
 from . import payloads
 from .compare import compare_runs
@@ -87,6 +97,11 @@ def _status_of(exc: MlopsError) -> tuple[int, str]:
         return 404, "path_not_found"
     if isinstance(exc, RunStillRunning):
         return 409, "run_running"
+    if isinstance(exc, ModelNotFound):
+        return 404, {AliasNotFound: "alias_not_found", ModelVersionNotFound: "version_not_found"}.get(
+            type(exc), "model_not_found")
+    if isinstance(exc, RunHasRegisteredModels):
+        return 409, "run_has_registered_models"
     if isinstance(exc, StoreError):
         return 503, "store_unavailable"
     if isinstance(exc, InvalidInput):
@@ -308,7 +323,7 @@ class RunHandler(MlopsHandler):
                     f"run {run.id} is still running; wait for it to end (or stop its kernel) before deleting it"
                 )
             )
-        await self.call(store.delete_run, run.id)
+        await self.call(store.delete_run, run.id, force=self.get_argument("force", "") in ("1", "true"))
         self.set_status(204)
         self.finish()
 

@@ -146,6 +146,57 @@ snapshot_blobs = Table(
     Column("data", LargeBinary, nullable=False),  # zlib-compressed
 )
 
+# The model registry (schema v4). A version names the run and artifact it came from and keeps
+# the artifact's digest, so its bytes outlive a forced delete of the run. Every alias move is
+# a row of model_alias_history (from/to NULL: the alias was created/deleted).
+models = Table(
+    "models",
+    metadata,
+    Column("name", String(256), primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("user", String(256)),
+)
+
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("model", String(256), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("run_id", String(32)),
+    Column("artifact", String(512), nullable=False),
+    Column("kind", String(16), nullable=False),  # "file" or "directory" (a deterministic tar)
+    Column("digest", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("user", String(256)),
+    Column("tags", Text, nullable=False, default="{}"),  # JSON object of strings
+    Index("ux_model_versions_digest", "model", "digest", unique=True),
+    Index("ix_model_versions_run", "run_id"),
+)
+
+model_aliases = Table(
+    "model_aliases",
+    metadata,
+    Column("model", String(256), primary_key=True),
+    Column("alias", String(256), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("user", String(256)),
+)
+
+model_alias_history = Table(
+    "model_alias_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("model", String(256), nullable=False),
+    Column("alias", String(256), nullable=False),
+    Column("from_version", Integer),
+    Column("to_version", Integer),
+    Column("at", Float, nullable=False),
+    Column("user", String(256)),
+    Index("ix_model_alias_history", "model", "alias", "at"),
+)
+
 RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells)
 
 
@@ -162,6 +213,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(meta, runs, params, latest_metrics, metric_chunks, tags, artifacts),
     _create(outputs, executed_cells),
     _create(snapshot_blobs),
+    _create(models, model_versions, model_aliases, model_alias_history),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -29,6 +29,7 @@ from .model import (
     choose_columns,
     fetch_page,
 )
+from .models import ModelsPanel
 from .table import Pager, RunsTable
 from .tree import descendants
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 ALL_EXPERIMENTS = "all experiments"
 _ALL = ""  # the dropdown's value for all experiments (a Dropdown shows None as no choice)
 FILTER_PLACEHOLDER = "e.g. params.lr = 0.1 and metrics.acc >= 0.9 (Enter to apply)"
-DETAIL_TAB, COMPARE_TAB = 0, 1
+DETAIL_TAB, COMPARE_TAB, MODELS_TAB = 0, 1, 2
 
 
 def resolve_store(store: Store | str | os.PathLike[str] | None) -> Store:
@@ -125,9 +126,11 @@ class RunBrowser(w.VBox):
         self.detail = RunDetail(self.store, on_rerun_started=self._rerun_started, lock=self._lock)
         self.detail.rerun.on_open(self.open_run)
         self.comparison = RunCompare(self.store, lock=self._lock)
+        self.models = ModelsPanel(self.store, on_open_run=self.open_run)
+        self.models_button = w.Button(description="models", icon="cubes", layout=w.Layout(width="auto"))
         self.views = w.Tab(
-            [self.detail, self.comparison],
-            titles=("run", "compare"),
+            [self.detail, self.comparison, self.models],
+            titles=("run", "compare", "models"),
             layout=w.Layout(display="none"),
         )
         self.status = w.HTML("")
@@ -140,9 +143,10 @@ class RunBrowser(w.VBox):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare_selected())
         self.clear_button.on_click(lambda _: self.clear_selection())
+        self.models_button.on_click(lambda _: self.show_models())
 
         toolbar = w.HBox(
-            [self.experiment, self.filter_box, self.sort, self.direction, self.refresh_button],
+            [self.experiment, self.filter_box, self.sort, self.direction, self.refresh_button, self.models_button],
             layout=w.Layout(flex_flow="row wrap", align_items="center"),
         )
         selection = w.HBox(
@@ -296,6 +300,13 @@ class RunBrowser(w.VBox):
             self.views.selected_index = DETAIL_TAB
             if self.running:
                 self._live.watch()
+
+    def show_models(self) -> None:
+        """Show the models tab: registered models, versions with their runs, aliases."""
+        with self._lock:
+            self.models.refresh()
+            self.views.layout.display = None
+            self.views.selected_index = MODELS_TAB
 
     def compare_selected(self) -> None:
         """Show the runs ticked (two or more) side by side."""

@@ -18,7 +18,7 @@ DRIVER = Path(__file__).with_name("docs_driver.py")
 def test_there_is_a_page_for_each_topic() -> None:
     names = {page.stem for page in PAGES}
     assert {"tracking", "running", "pipelines", "sidebar", "filter-language", "team", "configuration",
-            "mlflow", "troubleshooting"} <= names
+            "mlflow", "troubleshooting", "models"} <= names
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])

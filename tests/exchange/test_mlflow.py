@@ -16,12 +16,6 @@ mlflow = pytest.importorskip("mlflow")
 
 
 @pytest.fixture
-def tracking_uri(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.chdir(tmp_path)  # MLflow keeps artifacts under ./mlruns next to a SQLite backend
-    return f"sqlite:///{tmp_path / 'mlflow.db'}"
-
-
-@pytest.fixture
 def source_store(tmp_path: Path):  # type: ignore[no-untyped-def]
     location = tmp_path / "ours"
     model = tmp_path / "model.txt"

@@ -36,3 +36,18 @@ async def test_the_routes_work_unchanged_on_postgres(api: Any, pg_url: str) -> N
     assert bad.code == 400
     await api("runs", first, method="DELETE")
     assert (await api("runs", first, raise_error=False)).code == 404
+
+
+async def test_the_registry_routes_work_on_postgres(api: Any, pg_url: str, tmp_path: Path) -> None:
+    import jupyter_mlops as mlops
+
+    (tmp_path / "model.pkl").write_bytes(b"weights")
+    with mlops.start_run(name="train", store=pg_url) as run:
+        mlops.register_model("churn", tmp_path / "model.pkl")
+    await api("models", "churn", "aliases", "production", method="PUT", body=json.dumps({"version": 1}))
+    detail = body(await api("models", "churn"))
+    assert detail["versions"][0]["run_id"] == run.id and detail["aliases"] == {"production": 1}
+    assert [m["to_version"] for m in detail["alias_history"]] == [1]
+    assert body(await api("models"))["models"][0]["name"] == "churn"
+    refused = await api("runs", run.id, method="DELETE", raise_error=False)
+    assert refused.code == 409
