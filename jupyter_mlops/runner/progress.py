@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from ..views import format_duration
+from ..render.text import format_duration
 
 BAR_WIDTH = 24
 

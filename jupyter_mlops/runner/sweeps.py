@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..capture.environment import capture_environment
 from ..config import resolve_location
+from ..environment import capture_environment
 from ..store import open_store
 from ..store.ids import new_run_id
 from .batch import close_parent, open_parent, summary_order

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import FilterSyntaxError, InvalidInput, MlopsError
-from ..views import runs_table
-from . import html as h
+from ..render import html as h
+from ..render.text import runs_table
 from .compare import RunCompare
 from .detail import RunDetail
 from .live import DEFAULT_INTERVAL, LiveRefresher

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..views import format_duration, format_time, format_value
+from ..render.text import format_duration, format_time, format_value
 
 if TYPE_CHECKING:
     from ..store.entities import Run

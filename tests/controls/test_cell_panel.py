@@ -11,7 +11,7 @@ import ipywidgets as w
 import pytest
 from mlops_controls_support import Shell, text_of, wait_for
 
-from jupyter_mlops.control_panel.panel import PANEL_TAG, ControlPanel
+from jupyter_mlops.controls.panel import PANEL_TAG, ControlPanel
 from jupyter_mlops.store.sqlstore import Store
 
 CELL = """%%track --controls --metric acc

@@ -13,7 +13,7 @@ import pytest
 from mlops_controls_support import Shell, text_of
 
 import jupyter_mlops as mlops
-from jupyter_mlops.control_panel.panel import PANEL_TAG, FunctionPanel
+from jupyter_mlops.controls.panel import PANEL_TAG, FunctionPanel
 from jupyter_mlops.errors import InvalidInput
 from jupyter_mlops.store.sqlstore import Store
 
@@ -145,7 +145,7 @@ def test_in_a_plain_script_it_is_callable_whichever_loads_first_and_calls_at_onc
     )
     env = {k: v for k, v in os.environ.items() if k != "JUPYTER_MLOPS_HEADLESS"}
     env["JUPYTER_MLOPS_STORE"] = str(tmp_path / "store")
-    for first in ("import jupyter_mlops.control_panel.cell", "pass"):
+    for first in ("import jupyter_mlops.controls.cell", "pass"):
         out = subprocess.run(
             [sys.executable, "-c", script.format(first=first)],
             capture_output=True,

@@ -12,7 +12,7 @@ import pytest
 from mlops_controls_support import Shell
 
 import jupyter_mlops as mlops
-from jupyter_mlops.control_panel.api import HeadlessControls
+from jupyter_mlops.controls.api import HeadlessControls
 from jupyter_mlops.store.sqlstore import Store
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"

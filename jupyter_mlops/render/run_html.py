@@ -1,4 +1,4 @@
-"""Rich displays of runs for notebooks: HTML tables and metric charts.
+"""Rich displays of runs for notebooks: HTML tables of runs and of one run.
 
 Every piece of user text (names, params, tags) is escaped: it is rendered as text.
 """
@@ -9,24 +9,17 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import MlopsError
-from .views import format_duration, format_time, format_value, table_rows
+from .html import status_badge
+from .text import format_duration, format_time, format_value, table_rows
 
 if TYPE_CHECKING:
-    from .store.entities import Run
+    from ..store.entities import Run
 
-_STATUS_COLOURS = {"running": "#1a73e8", "finished": "#188038", "failed": "#d93025",
-                   "interrupted": "#e37400", "crashed": "#a142f4"}
 _STYLE = (
     "<style>.mlops-table{border-collapse:collapse;font-size:12px}"
     ".mlops-table th,.mlops-table td{padding:2px 8px;text-align:left;border-bottom:1px solid #ddd}"
     ".mlops-table th{font-weight:600}.mlops-status{font-weight:600}</style>"
 )
-
-
-def _status(status: str) -> str:
-    colour = _STATUS_COLOURS.get(status, "inherit")
-    return f'<span class="mlops-status" style="color:{colour}">{html.escape(status)}</span>'
 
 
 def runs_html(runs: Sequence[Run], limit: int = 200) -> str:
@@ -36,7 +29,7 @@ def runs_html(runs: Sequence[Run], limit: int = 200) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = []
     for run, row in zip(runs, rows, strict=False):
-        cells = [f"<td>{_status(c) if header[i] == 'status' else html.escape(c)}</td>" for i, c in enumerate(row)]
+        cells = [f"<td>{status_badge(c) if header[i] == 'status' else html.escape(c)}</td>" for i, c in enumerate(row)]
         body.append(f'<tr data-run-id="{html.escape(run.id)}">{"".join(cells)}</tr>')
     more = f"<p>… and {len(runs) - limit} more</p>" if len(runs) > limit else ""
     return f'{_STYLE}<table class="mlops-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}'
@@ -51,7 +44,7 @@ def _pairs(title: str, items: dict[str, Any]) -> str:
 
 
 def run_html(run: Run) -> str:
-    facts = (f"<b>{html.escape(run.name)}</b> <code>{html.escape(run.id)}</code> {_status(run.status)} · "
+    facts = (f"<b>{html.escape(run.name)}</b> <code>{html.escape(run.id)}</code> {status_badge(run.status)} · "
              f"{html.escape(run.experiment)} · started {html.escape(format_time(run.started_at))} · "
              f"{html.escape(format_duration(run.duration))}")
     parts = [_STYLE, f"<div>{facts}</div>", '<div style="display:flex;gap:24px;align-items:flex-start">',
@@ -64,19 +57,4 @@ def run_html(run: Run) -> str:
     return "".join(parts)
 
 
-def plot_metrics(runs: Sequence[Run], keys: Sequence[str]) -> Any:
-    """A plotly figure of the metric histories of ``runs`` (one line per run and key)."""
-    try:
-        import plotly.graph_objects as go
-    except ImportError as exc:
-        raise MlopsError("charts need plotly: `pip install 'jupyter-mlops[plot]'`") from exc
-    figure = go.Figure()
-    for run in runs:
-        for key in keys:
-            history = run.metric_history(key).downsample(5000)
-            label = key if len(runs) == 1 else f"{run.name} · {key}"
-            figure.add_scatter(x=list(history.steps), y=list(history.values), mode="lines", name=label)
-    figure.update_layout(xaxis_title="step", yaxis_title=keys[0] if len(keys) == 1 else "value",
-                         height=320, margin={"l": 40, "r": 10, "t": 30, "b": 40},
-                         title=runs[0].name if len(runs) == 1 else None)
-    return figure
+__all__ = ["run_html", "runs_html"]

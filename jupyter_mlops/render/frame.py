@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import MlopsError
-from .store.entities import Run
+from ..errors import MlopsError
+
+if TYPE_CHECKING:
+    from ..store.entities import Run
 
 
 def runs_to_frame(runs: Sequence[Run]) -> Any:
@@ -42,3 +44,6 @@ def _ordered_columns(records: list[dict[str, Any]], fixed: list[str]) -> list[st
             if key not in fixed:
                 extra[key] = None
     return fixed + sorted(extra, key=lambda k: (k.split(".")[0] != "params", k.split(".")[0] != "metrics", k))
+
+
+__all__ = ["runs_to_frame"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..capture.cellrun import TrackOptions, current_execution_count
 from ..errors import InvalidInput, MlopsError
-from ..widgets import html as h
+from ..render import html as h
 from .headless import headless_reason, injected_values
 from .kinds import ControlSpec, parse_choices, spec_for_literal
 from .panel import PANEL_TAG, ControlPanel, new_panel_key, runs_of_panel
@@ -70,7 +70,7 @@ class CellExecutor:
 
     def __call__(self, values: dict[str, Any]) -> str | None:
         __tracebackhide__ = True
-        from ..magics import run_tracked_cell
+        from ..capture.cell_exec import run_tracked_cell
         from ..tracking import get_store
 
         source = substitute(self.cell, values)
@@ -131,7 +131,7 @@ def track_with_controls(
     A cell that does not parse gets no panel: it runs as ``%%track`` runs it, which shows
     (and records) its syntax error."""
     __tracebackhide__ = True
-    from ..magics import run_tracked_cell
+    from ..capture.cell_exec import run_tracked_cell
 
     params = read_cell(cell, getattr(shell, "transform_cell", None))
     if params.syntax_error is not None:

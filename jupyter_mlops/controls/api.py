@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MlopsError
-from ..views import format_value
+from ..render.palette import MUTED
+from ..render.text import format_value
 from .calls import FunctionExecutor, check_callable
 from .headless import headless_reason, injected_values
 from .kinds import ControlSpec, spec_for_declaration
@@ -107,7 +108,7 @@ def controls(**declarations: Any) -> FunctionPanel | HeadlessControls:
         "function bound with .run(fn) in a new tracked run</div>",
     )
     panel.message.value = (
-        '<span style="color:#777;font-size:12px">bind a function: panel.run(train)</span>'
+        f'<span style="color:{MUTED};font-size:12px">bind a function: panel.run(train)</span>'
     )
     return panel
 

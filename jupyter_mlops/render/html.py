@@ -1,4 +1,4 @@
-"""Small escaped-HTML building blocks for the browser's HTML widgets.
+"""Small escaped-HTML building blocks of every HTML face (displays, widgets, controls).
 
 Every piece of user text (run names, params, tags, cell sources) goes through
 :func:`html.escape`: it is shown as text, never run as markup.
@@ -9,14 +9,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-STATUS_COLOURS = {
-    "running": "#1a73e8",
-    "finished": "#188038",
-    "failed": "#d93025",
-    "interrupted": "#e37400",
-    "crashed": "#a142f4",
-}
-DIFF_BACKGROUND = "#fff3cd"
+from .palette import DIFF_BACKGROUND, ERROR, MUTED, STATUS_COLOURS, status_colour
+
 TABLE_STYLE = "border-collapse:collapse;font-size:12px;margin-bottom:8px"
 CELL_STYLE = "padding:2px 8px;text-align:left;border-bottom:1px solid #ddd;vertical-align:top"
 
@@ -26,7 +20,7 @@ def text(value: object) -> str:
 
 
 def status_badge(status: str) -> str:
-    colour = STATUS_COLOURS.get(status, "inherit")
+    colour = status_colour(status)
     return (
         f'<span class="mlops-status" style="color:{colour};font-weight:600">{text(status)}</span>'
     )
@@ -62,13 +56,16 @@ def table(
 
 
 def empty(message: str) -> str:
-    return f'<p class="mlops-empty" style="color:#777;margin:4px 0"><em>{text(message)}</em></p>'
+    return f'<p class="mlops-empty" style="color:{MUTED};margin:4px 0"><em>{text(message)}</em></p>'
 
 
 def error(message: str, detail: str = "") -> str:
     """A red message, with an optional preformatted detail under it."""
     extra = f'<pre style="margin:2px 0;white-space:pre-wrap">{text(detail)}</pre>' if detail else ""
     return (
-        f'<div class="mlops-error" style="color:#d93025;font-size:12px">'
+        f'<div class="mlops-error" style="color:{ERROR};font-size:12px">'
         f"{text(message)}{extra}</div>"
     )
+
+
+__all__ = ["DIFF_BACKGROUND", "STATUS_COLOURS", "empty", "error", "mark", "status_badge", "table", "text"]

@@ -1,16 +1,16 @@
-"""Plain-text, JSON and CSV renderings of runs, shared by the CLI and the magics."""
+"""Plain-text renderings of runs: values, durations, times, tables and a run's detail, shared by
+the CLI, the runner, the magics and the widgets."""
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
-import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .store.entities import Run
+if TYPE_CHECKING:
+    from ..store.entities import Run
 
 
 def format_value(value: Any) -> str:
@@ -82,35 +82,6 @@ def runs_table(runs: Sequence[Run]) -> str:
         return "no runs found\n"
     header, rows = table_rows(runs)
     return text_table(header, rows)
-
-
-def runs_json(runs: Sequence[Run]) -> str:
-    return json.dumps([run.to_dict() for run in runs], indent=2, default=str) + "\n"
-
-
-def runs_csv(runs: Sequence[Run]) -> str:
-    header, _ = table_rows(runs, max_params=10_000, max_metrics=10_000)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    params = [h.split(".", 1)[1] for h in header if h.startswith("params.")]
-    metrics = [h.split(".", 1)[1] for h in header if h.startswith("metrics.")]
-    for run in runs:
-        writer.writerow([
-            run.id, run.name, run.experiment, run.status, format_time(run.started_at),
-            "" if run.duration is None else f"{run.duration:.3f}",
-            *(json.dumps(run.params[k]) if k in run.params and not isinstance(run.params[k], str)
-              else run.params.get(k, "") for k in params),
-            *(repr(run.metrics[k]) if k in run.metrics else "" for k in metrics),
-        ])
-    return out.getvalue()
-
-
-def run_detail_json(run: Run) -> str:
-    record = run.to_dict()
-    record["artifacts"] = [a.__dict__ for a in run.artifacts()]
-    record["execution_record"] = [c.__dict__ for c in run.execution_record()]
-    return json.dumps(record, indent=2, default=str) + "\n"
 
 
 def run_detail_text(run: Run) -> str:

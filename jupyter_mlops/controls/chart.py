@@ -9,17 +9,18 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import MlopsError
-from ..views import format_value
-from ..widgets import html as h
-from .history import Point, chart_param, chart_points, metric_keys
+from ..render import html as h
+from ..render.palette import ERROR, POINT
+from ..render.text import format_value
+from .panel_model import Point, chart_param, chart_points, metric_keys
 
 if TYPE_CHECKING:
     from ..store.entities import Run
 
 CHART_HEIGHT = 240
 CHART_WIDTH = 480
-FAILED_COLOUR = "#d93025"
-POINT_COLOUR = "#1a73e8"
+FAILED_COLOUR = ERROR
+POINT_COLOUR = POINT
 
 
 class PanelChart(w.VBox):

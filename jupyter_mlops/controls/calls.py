@@ -55,8 +55,8 @@ class FunctionExecutor:
         shell = get_ipython()
         if shell is None:
             return self._call_with_api(values)
+        from ..capture.cell_exec import show_summary
         from ..capture.cellrun import TrackedRun, TrackOptions
-        from ..magics import show_summary
 
         if os.environ.get(config.RUN_ID_ENV):  # logs into the runner's run, which has its own name
             options = TrackOptions(tags=self.tags, quiet=self.quiet)

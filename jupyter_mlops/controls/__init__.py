@@ -9,3 +9,23 @@ Under the controls, a live table of the runs made from them and a chart of a met
 the changed parameter. Headless (papermill, ``jupyter mlops run``) nothing is shown and the
 code runs once with its own or injected values. Importing this package loads no ipywidgets.
 """
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import Any
+
+
+class _ControlsModule(types.ModuleType):
+    """``mlops.controls(...)`` is the API and ``jupyter_mlops.controls`` this package: importing a
+    submodule makes the package the attribute ``controls`` of ``jupyter_mlops``, so the package
+    itself answers the call (loading ipywidgets only then)."""
+
+    def __call__(self, **declarations: Any) -> Any:
+        from .api import controls
+
+        return controls(**declarations)
+
+
+sys.modules[__name__].__class__ = _ControlsModule

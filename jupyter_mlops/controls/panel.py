@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import InvalidInput, MlopsError
-from ..views import format_value
-from ..widgets import html as h
+from ..render import html as h
+from ..render.palette import MUTED, WARNING
+from ..render.text import format_value
 from ..widgets.live import LiveRefresher
 from ..widgets.tree import close_tree
 from . import kinds as k
 from .calls import FunctionExecutor, check_callable
 from .chart import PanelChart
-from .history import metric_keys
 from .inputs import Control, make_control
+from .panel_model import metric_keys
 from .table import PanelRunsTable
 
 if TYPE_CHECKING:
@@ -136,12 +137,12 @@ class ControlPanel:
                 f"<code>{h.text(name)}</code> ({h.text(why)})" for name, why in notes.items()
             )
             parts.append(
-                f'<div class="mlops-not-controllable" style="color:#777;font-size:12px">'
+                f'<div class="mlops-not-controllable" style="color:{MUTED};font-size:12px">'
                 f"not controllable: {items}</div>"
             )
         for warning in warnings:
             parts.append(
-                f'<div class="mlops-warning" style="color:#e37400;font-size:12px">{h.text(warning)}</div>'
+                f'<div class="mlops-warning" style="color:{WARNING};font-size:12px">{h.text(warning)}</div>'
             )
         return "".join(parts)
 
@@ -150,7 +151,7 @@ class ControlPanel:
             h.error(message)
             if is_error
             else (
-                f'<span class="mlops-controls-note" style="color:#e37400;font-size:12px">{h.text(message)}</span>'
+                f'<span class="mlops-controls-note" style="color:{WARNING};font-size:12px">{h.text(message)}</span>'
             )
         )
 

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from ..views import format_value
-from ..widgets import html as h
-from .history import best_run_ids, lower_is_better
+from ..render import html as h
+from ..render.palette import ADDED_BACKGROUND, ERROR
+from ..render.text import format_value
+from .panel_model import best_run_ids, lower_is_better
 
 if TYPE_CHECKING:
     from ..store.entities import Run
 
-BEST_STYLE = "background:#e6f4ea;font-weight:700;padding:0 3px;border-radius:3px"
+BEST_STYLE = f"background:{ADDED_BACKGROUND};font-weight:700;padding:0 3px;border-radius:3px"
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -27,7 +28,7 @@ def status_html(run: Run) -> str:
     if run.error:
         message = f"{run.error.get('ename', 'error')}: {run.error.get('evalue', '')}".strip()
         text += (
-            f'<div class="mlops-controls-error" style="color:#d93025;font-size:11px;max-width:360px;'
+            f'<div class="mlops-controls-error" style="color:{ERROR};font-size:11px;max-width:360px;'
             f'white-space:normal" title="{h.text(message)}">{h.text(message)}</div>'
         )
     return text
