@@ -19,8 +19,9 @@ from ..errors import InvalidInput, MlopsError
 from ..render.palette import MUTED
 from ..render.text import format_value
 from .calls import FunctionExecutor, check_callable
+from .declarations import spec_for_declaration
 from .headless import headless_reason, injected_values
-from .kinds import ControlSpec, spec_for_declaration
+from .kinds import ControlSpec
 
 if TYPE_CHECKING:
     from .panel import FunctionPanel

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .palette import DIFF_BACKGROUND, ERROR, MUTED, STATUS_COLOURS, status_colour
 
@@ -59,6 +60,11 @@ def empty(message: str) -> str:
     return f'<p class="mlops-empty" style="color:{MUTED};margin:4px 0"><em>{text(message)}</em></p>'
 
 
+def filter_error(exc: Any) -> str:
+    """A filter syntax error: its reason, then the filter with a caret under where it went wrong."""
+    return error(f"filter error: {exc.reason}", f"{exc.text}\n{' ' * exc.position}^")
+
+
 def error(message: str, detail: str = "") -> str:
     """A red message, with an optional preformatted detail under it."""
     extra = f'<pre style="margin:2px 0;white-space:pre-wrap">{text(detail)}</pre>' if detail else ""
@@ -68,4 +74,4 @@ def error(message: str, detail: str = "") -> str:
     )
 
 
-__all__ = ["DIFF_BACKGROUND", "STATUS_COLOURS", "empty", "error", "mark", "status_badge", "table", "text"]
+__all__ = ["DIFF_BACKGROUND", "STATUS_COLOURS", "empty", "error", "filter_error", "mark", "status_badge", "table", "text"]
