@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_controls_support import Shell
+
+from tests.support.controls import Shell
 
 
 @pytest.fixture

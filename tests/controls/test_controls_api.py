@@ -10,12 +10,12 @@ from typing import Any
 
 import ipywidgets as w
 import pytest
-from mlops_controls_support import Shell, text_of
 
 import jupyter_mlops as mlops
 from jupyter_mlops.controls.panel import PANEL_TAG, FunctionPanel
 from jupyter_mlops.errors import InvalidInput
 from jupyter_mlops.store.sqlstore import Store
+from tests.support.controls import Shell, text_of
 
 
 def make_panel(**declarations: Any) -> FunctionPanel:

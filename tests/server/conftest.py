@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_server_support import track_run
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 
 from jupyter_mlops.store import forget_stores
+from tests.support.server import track_run
 
 
 @pytest.fixture

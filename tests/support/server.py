@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mlops_track import track_run  # noqa: F401 - shared with the browser tests
+from tests.support.tracking import track_run  # noqa: F401 - shared with the browser tests
 
 
 def notebook_bytes(*sources: str) -> bytes:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlops_track import track_run  # noqa: F401 - re-exported for the browser tests
+from tests.support.tracking import track_run  # noqa: F401 - re-exported for the browser tests
 
 CHROMIUM = (
     os.environ.get("JUPYTER_MLOPS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
