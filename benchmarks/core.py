@@ -1,7 +1,8 @@
 """Foundation benchmarks: this project next to MLflow on the same workloads.
 
-    python benchmarks/core.py                 # both (MLflow where it is installed)
-    python benchmarks/core.py --only ours     # or --only mlflow
+    python -m benchmarks.core                 # both (MLflow where it is installed)
+    python -m benchmarks.core --only ours     # or --only mlflow
+    python -m benchmarks.core --quick         # tiny sizes, seconds: checks that it still runs
 
 Each workload runs in a fresh process per tool so neither warms the other's caches.
 Prints one line per workload: ours, MLflow, and the ratio.
@@ -33,13 +34,13 @@ OURS = {
                 for k in range(5): mlops.log_metric(f"m{{k}}", k * 0.5)
         once()
         times = []
-        for _ in range(300):
+        for _ in range({lifecycles}):
             t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
         print(json.dumps({{"median_ms": statistics.median(times) * 1000}}))
     """,
     "log_metric": """
         import time, jupyter_mlops as mlops
-        N = 1_000_000
+        N = {points}
         run = mlops.start_run(store={store!r})
         log = mlops.log_metric
         t = time.perf_counter()
@@ -57,7 +58,7 @@ OURS = {
         import array
         store = mlops.get_store({store!r})
         rng = random.Random(0)
-        RUNS = 10_000
+        RUNS = {runs}
         for i in range(RUNS):
             run_id = new_run_id()
             store.create_run(run_id, name=f"run-{{i}}", experiment="bench",
@@ -73,13 +74,13 @@ OURS = {
         query = "params.p1 = 3 and metrics.m1 > 0.5"
         found = store.search_runs(query, limit=100)
         times = []
-        for _ in range(30):
+        for _ in range({searches}):
             t = time.perf_counter(); store.search_runs(query, limit=100); times.append(time.perf_counter() - t)
         print(json.dumps({{"median_ms": statistics.median(times) * 1000, "runs": RUNS, "matched": len(found)}}))
     """,
     "history": """
         import time, jupyter_mlops as mlops
-        N = 1_000_000
+        N = {points}
         with mlops.start_run(store={store!r}) as run:
             for i in range(N):
                 mlops.log_metric("loss", i * 0.5)
@@ -114,7 +115,7 @@ MLFLOW = {
                 for k in range(5): mlflow.log_metric(f"m{{k}}", k * 0.5)
         once()
         times = []
-        for _ in range(30):
+        for _ in range({their_lifecycles}):
             t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
         print(json.dumps({{"median_ms": statistics.median(times) * 1000}}))
     """,
@@ -125,12 +126,12 @@ MLFLOW = {
         mlflow.set_tracking_uri({uri!r})
         client = mlflow.MlflowClient()
         with mlflow.start_run() as run:
-            N = 300
+            N = {their_points}
             t = time.perf_counter()
             for i in range(N):
                 mlflow.log_metric("loss", i * 0.5, step=i)
             single = N / (time.perf_counter() - t)
-            B, BATCHES = 1000, 20
+            B, BATCHES = {their_batch}, {their_batches}
             t = time.perf_counter()
             now = int(time.time() * 1000)
             for b in range(BATCHES):
@@ -146,7 +147,7 @@ MLFLOW = {
         client = mlflow.MlflowClient()
         exp = client.create_experiment("bench")
         rng = random.Random(0)
-        RUNS = 1000
+        RUNS = {their_runs}
         now = int(time.time() * 1000)
         for i in range(RUNS):
             run = client.create_run(exp)
@@ -157,7 +158,7 @@ MLFLOW = {
         query = "params.p1 = '3' and metrics.m1 > 0.5"
         found = client.search_runs([exp], query, max_results=100)
         times = []
-        for _ in range(10):
+        for _ in range({their_searches}):
             t = time.perf_counter(); client.search_runs([exp], query, max_results=100); times.append(time.perf_counter() - t)
         print(json.dumps({{"median_ms": statistics.median(times) * 1000, "runs": RUNS, "matched": len(found)}}))
     """,
@@ -167,7 +168,7 @@ MLFLOW = {
         logging.getLogger("mlflow").setLevel(logging.ERROR)
         mlflow.set_tracking_uri({uri!r})
         client = mlflow.MlflowClient()
-        N, B = 100_000, 1000
+        N, B = {their_history}, {their_batch}
         now = int(time.time() * 1000)
         with mlflow.start_run() as run:
             for b in range(N // B):
@@ -193,8 +194,20 @@ MLFLOW = {
 }
 
 
-def run_snippet(snippet: str, **fmt: str) -> dict:
-    code = "import json\n" + textwrap.dedent(snippet).format(**fmt)
+#: Workload sizes: the full ones, and ``--quick`` ones that only show every snippet still runs.
+SIZES = {
+    "full": {"lifecycles": 300, "points": 1_000_000, "runs": 10_000, "searches": 30,
+             "their_lifecycles": 30, "their_points": 300, "their_batch": 1000, "their_batches": 20,
+             "their_runs": 1000, "their_searches": 10, "their_history": 100_000},
+    "quick": {"lifecycles": 5, "points": 2_000, "runs": 50, "searches": 2,
+              "their_lifecycles": 2, "their_points": 5, "their_batch": 10, "their_batches": 2,
+              "their_runs": 5, "their_searches": 1, "their_history": 100},
+}
+
+
+def run_snippet(snippet: str, quick: bool = False, **fmt: str) -> dict:
+    sizes = SIZES["quick" if quick else "full"]
+    code = "import json\n" + textwrap.dedent(snippet).format(**sizes, **fmt)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=1800)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
@@ -216,13 +229,18 @@ def import_time(module: str, repeat: int = 7) -> float:
 
 
 def mlflow_available() -> bool:
-    return subprocess.run([sys.executable, "-c", "import mlflow"], capture_output=True).returncode == 0
+    """Whether MLflow and its SQL tracking store import here (``.venv-bench`` has them; a test
+    venv may have mlflow-skinny, or nothing)."""
+    probe = "import mlflow, mlflow.store.tracking.sqlalchemy_store"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("ours", "mlflow"))
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs, in seconds")
+    args = parser.parse_args(argv)
+    quick = args.quick
     with_mlflow = args.only != "ours" and mlflow_available()
     with_ours = args.only != "mlflow"
     if args.only != "ours" and not with_mlflow:
@@ -237,8 +255,9 @@ def main() -> int:
         return f"{ratio:,.1f}x"
 
     if with_ours or with_mlflow:
-        ours_t = import_time("jupyter_mlops") if with_ours else None
-        theirs_t = import_time("mlflow") if with_mlflow else None
+        repeat = 1 if quick else 7
+        ours_t = import_time("jupyter_mlops", repeat) if with_ours else None
+        theirs_t = import_time("mlflow", repeat) if with_mlflow else None
         rows.append(("import (wall, python -c)",
                      f"{ours_t[0]:.3f} s (python alone {ours_t[1]:.3f} s)" if ours_t else "-",
                      f"{theirs_t[0]:.3f} s" if theirs_t else "-",
@@ -248,10 +267,10 @@ def main() -> int:
         ours = theirs = None
         if with_ours:
             with tempfile.TemporaryDirectory() as d:
-                ours = run_snippet(OURS[name], store=d)
+                ours = run_snippet(OURS[name], quick, store=d)
         if with_mlflow:
             with tempfile.TemporaryDirectory() as d:
-                theirs = run_snippet(MLFLOW[name], uri=f"sqlite:///{d}/mlflow.db")
+                theirs = run_snippet(MLFLOW[name], quick, uri=f"sqlite:///{d}/mlflow.db")
         return ours, theirs
 
     o, m = both("lifecycle")
@@ -259,7 +278,7 @@ def main() -> int:
                  f"{o['median_ms']:.2f} ms" if o else "-", f"{m['median_ms']:.1f} ms" if m else "-",
                  fmt_ratio(o and o["median_ms"], m and m["median_ms"], False)))
     o, m = both("log_metric")
-    rows.append(("log_metric loop, 1,000,000 steps, persisted",
+    rows.append((f"log_metric loop, {o['points'] if o else SIZES['full']['points']:,} steps, persisted",
                  f"{o['points_per_s']:,.0f} points/s" if o else "-",
                  f"{m['points_per_s']:,.0f}/s one by one, {m['batched_points_per_s']:,.0f}/s log_batch" if m else "-",
                  fmt_ratio(o and o["points_per_s"], m and m["batched_points_per_s"], True) + " vs log_batch"))

@@ -1,6 +1,6 @@
 """The store on PostgreSQL, next to SQLite and to MLflow on the same PostgreSQL server.
 
-    python benchmarks/postgres_bench.py
+    python -m benchmarks.postgres_bench [--quick]
 
 Starts a throwaway PostgreSQL server on 127.0.0.1 (Debian's postgresql package), runs the
 workloads of core.py against a fresh database for each, and stops the server.
@@ -8,19 +8,18 @@ workloads of core.py against a fresh database for each, and stops the server.
 
 from __future__ import annotations
 
-import os
+import argparse
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "tests", "support"))
-
-from core import MLFLOW, OURS, mlflow_available, run_snippet  # noqa: E402
-from mlops_test_postgres import PostgresServer, find_bin_dir  # noqa: E402
+from benchmarks.core import MLFLOW, OURS, mlflow_available, run_snippet
+from tests.support.postgres import PostgresServer, find_bin_dir
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs, in seconds")
+    quick = parser.parse_args(argv).quick
     if find_bin_dir() is None:
         print("PostgreSQL is not installed (apt-get install -y postgresql); skipping")
         return 0
@@ -30,13 +29,13 @@ def main() -> int:
         rows = []
         for name, label in (("lifecycle", "run lifecycle, median"), ("log_metric", "log_metric 1,000,000 steps, persisted"),
                             ("search", "search_runs, filter on params and metrics")):
-            pg = run_snippet(OURS[name], store=server.create_database())
+            pg = run_snippet(OURS[name], quick, store=server.create_database())
             with tempfile.TemporaryDirectory() as folder:
-                lite = run_snippet(OURS[name], store=folder)
+                lite = run_snippet(OURS[name], quick, store=folder)
             theirs = None
             if with_mlflow:
                 url = server.create_database("mlflow").replace("postgresql://", "postgresql+psycopg://")
-                theirs = run_snippet(MLFLOW[name], uri=url)
+                theirs = run_snippet(MLFLOW[name], quick, uri=url)
             rows.append((label, pg, lite, theirs))
         print("workload | jupyter-mlops on PostgreSQL | jupyter-mlops on SQLite | MLflow on the same PostgreSQL")
         for label, pg, lite, theirs in rows:

@@ -1,6 +1,6 @@
 """Headless runs next to plain papermill, on a trivial parametrised notebook.
 
-    python benchmarks/runner_bench.py [--repeat N] [--json]
+    python -m benchmarks.runner_bench [--repeat N] [--json] [--quick]
 
 1. Eight executions, wall time of the whole thing:
    (a) 8 ``papermill`` commands one after another, as users script it today;
@@ -69,19 +69,19 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     return elapsed
 
 
-def eight_executions(work: Path, notebook: Path, repeat: int) -> dict[str, float]:
+def eight_executions(work: Path, notebook: Path, repeat: int, count: int = 8) -> dict[str, float]:
     figures: dict[str, list[float]] = {
         "a_papermill_commands": [],
         "b_execute_notebook_loop": [],
         "c_sweep_workers_2": [],
         "c0_sweep_workers_2_no_prestart": [],
     }
-    grid = "x=" + ",".join(str(i) for i in range(8))
+    grid = "x=" + ",".join(str(i) for i in range(count))
     for round_ in range(repeat):
         out = work / f"out-{round_}"
         out.mkdir()
         started = time.perf_counter()
-        for i in range(8):
+        for i in range(count):
             timed(
                 [
                     PAPERMILL,
@@ -133,10 +133,10 @@ def eight_executions(work: Path, notebook: Path, repeat: int) -> dict[str, float
     return {key: statistics.median(values) for key, values in figures.items()}
 
 
-def single_run(work: Path, notebook: Path, repeat: int) -> dict[str, float]:
+def single_run(work: Path, notebook: Path, repeat: int, rounds: int = 10) -> dict[str, float]:
     papermill, ours = [], []
     store = os.fspath(work / "store-run")
-    for round_ in range(max(3 * repeat, 10)):  # interleaved, so that machine noise hits both alike
+    for round_ in range(max(3 * repeat, rounds)):  # interleaved, so that machine noise hits both alike
         papermill.append(
             timed(
                 [
@@ -159,9 +159,9 @@ def single_run(work: Path, notebook: Path, repeat: int) -> dict[str, float]:
     }
 
 
-def cached_pipeline(work: Path, repeat: int) -> dict[str, float]:
+def cached_pipeline(work: Path, repeat: int, count: int = 10) -> dict[str, float]:
     steps = ["steps:"]
-    for i in range(10):
+    for i in range(count):
         write_notebook(
             work / f"step{i}.ipynb",
             "n = 0",
@@ -183,19 +183,24 @@ def cached_pipeline(work: Path, repeat: int) -> dict[str, float]:
     return {"first_run_10_steps": first, "rerun_all_cached_10_steps": statistics.median(again)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true",
+                        help="two executions, one round, a two-step pipeline: check that it runs")
+    args = parser.parse_args(argv)
+    count, rounds, steps = (2, 1, 2) if args.quick else (8, 10, 10)
+    if args.quick:
+        args.repeat = 1
     with tempfile.TemporaryDirectory(prefix="runner-bench-") as folder:
         work = Path(folder)
         notebook = write_notebook(work / "trivial.ipynb", "x = 1", "y = x * 2\nprint(y)")
-        eight = eight_executions(work, notebook, args.repeat)
-        single = single_run(work, notebook, args.repeat)
-        pipeline = cached_pipeline(work, args.repeat)
+        eight = eight_executions(work, notebook, args.repeat, count)
+        single = single_run(work, notebook, args.repeat, rounds)
+        pipeline = cached_pipeline(work, args.repeat, steps)
     figures = {
         "eight_executions": eight,
         "one_notebook": single,
@@ -210,8 +215,8 @@ def main() -> None:
         eight["b_execute_notebook_loop"],
         eight["c_sweep_workers_2"],
     )
-    print(f"8 executions of a trivial notebook ({os.cpu_count()} cores, median of {args.repeat}):")
-    print(f"  (a) 8 papermill commands            {a:6.2f} s")
+    print(f"{count} executions of a trivial notebook ({os.cpu_count()} cores, median of {args.repeat}):")
+    print(f"  (a) {count} papermill commands            {a:6.2f} s")
     print(f"  (b) execute_notebook loop           {b:6.2f} s")
     print(
         f"  (c) jupyter mlops sweep --workers 2 {c:6.2f} s   = {c / a:.2f} x (a) [target <= 0.4], "
@@ -229,7 +234,7 @@ def main() -> None:
         f"  jupyter mlops run                   {single['mlops_run']:6.2f} s  "
         f"{single['mlops_run_best']:6.2f} s   = {overhead:+.1%}, {best:+.1%} [target <= +5%]"
     )
-    print("pipeline of 10 steps:")
+    print(f"pipeline of {steps} steps:")
     print(f"  first run                           {pipeline['first_run_10_steps']:6.2f} s")
     print(
         f"  again, all cached                   {pipeline['rerun_all_cached_10_steps']:6.2f} s   [target <= 0.5 s]"

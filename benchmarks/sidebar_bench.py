@@ -1,6 +1,6 @@
 """The run browser's REST API and sidebar on a store of 10,000 runs.
 
-    python benchmarks/sidebar_bench.py
+    python -m benchmarks.sidebar_bench [--quick]
 
 Targets (issue 5): ``GET runs`` first page <= 50 ms; a 1,000,000-point metric served
 downsampled to <= 2,000 points in <= 200 ms; the sidebar shows its first page within 1 s
@@ -11,6 +11,7 @@ otherwise). Requests are timed by the client over HTTP on 127.0.0.1 against a re
 
 from __future__ import annotations
 
+import argparse
 import array
 import json
 import os
@@ -22,15 +23,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, browser_missing, start_lab
 
 RUNS = 10_000
 POINTS = 1_000_000
 MAX_POINTS = 2_000
+#: ``--quick``: a store this small, each request timed this many times, one page load.
+QUICK_RUNS, QUICK_POINTS, QUICK_REPEAT = 60, 5_000, 2
 
 
-def fill_store(location: Path) -> str:
-    """10,000 finished runs with params and metrics, and one with a 1,000,000-point metric."""
+def fill_store(location: Path, runs: int = RUNS, points: int = POINTS) -> str:
+    """``runs`` finished runs with params and metrics, and one with a ``points``-point metric."""
     from jupyter_mlops.store import forget_stores, open_store
     from jupyter_mlops.store.ids import new_run_id
     from jupyter_mlops.store.sqlstore import WriteBatch
@@ -38,7 +41,7 @@ def fill_store(location: Path) -> str:
     store = open_store(str(location))
     now = time.time()
     ids = []
-    for i in range(RUNS):
+    for i in range(runs):
         run_id = new_run_id()
         ids.append(run_id)
         store.create_run(
@@ -56,9 +59,9 @@ def fill_store(location: Path) -> str:
     }
     store.write_batch(WriteBatch(series=series, ends={r: ("finished", now, None) for r in ids}))
     big = ids[-1]
-    steps = array.array("q", range(POINTS))
-    values = array.array("d", (1.0 / (1 + step / 1000) for step in range(POINTS)))
-    stamps = array.array("d", (now + step / 1000 for step in range(POINTS)))
+    steps = array.array("q", range(points))
+    values = array.array("d", (1.0 / (1 + step / 1000) for step in range(points)))
+    stamps = array.array("d", (now + step / 1000 for step in range(points)))
     store.write_metrics({(big, "loss_history"): (steps, values, stamps)})
     forget_stores()
     return big
@@ -97,8 +100,6 @@ FIRST_ROWS_WATCH = """() => {
 
 
 def browser_first_page(lab, repeat: int = 3) -> list[float] | str:  # noqa: ANN001
-    from mlops_browser_support import CHROMIUM, CHROMIUM_ARGS, browser_missing
-
     problem = browser_missing()
     if problem:
         return problem
@@ -127,47 +128,50 @@ def browser_first_page(lab, repeat: int = 3) -> list[float] | str:  # noqa: ANN0
     return times
 
 
-def main() -> int:
-    from mlops_browser_support import start_lab
-
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small store and one page load, in seconds")
+    quick = parser.parse_args(argv).quick
+    runs, points = (QUICK_RUNS, QUICK_POINTS) if quick else (RUNS, POINTS)
+    repeat = QUICK_REPEAT if quick else None
     folder = Path(tempfile.mkdtemp(prefix="sidebar-bench-"))
     try:
         root = folder / "root"
         root.mkdir()
         started = time.perf_counter()
-        big = fill_store(root / ".mlops")
+        big = fill_store(root / ".mlops", runs, points)
         print(
-            f"store of {RUNS} runs and a {POINTS}-point metric made in {time.perf_counter() - started:.1f} s"
+            f"store of {runs} runs and a {points}-point metric made in {time.perf_counter() - started:.1f} s"
         )
         lab = start_lab(root, folder / "home")
         try:
             base = f"{lab.url}mlops/api/"
-            timed_get(f"{base}runs?limit=50", lab.token, 3)  # warm: store opened, caches filled
-            times, page = timed_get(f"{base}runs?limit=50", lab.token, 30)
-            assert len(page["runs"]) == 50 and page["total"] == RUNS, page.get("total")
+            timed_get(f"{base}runs?limit=50", lab.token, 1 if quick else 3)  # warm: store opened, caches filled
+            times, page = timed_get(f"{base}runs?limit=50", lab.token, repeat or 30)
+            assert len(page["runs"]) == 50 and page["total"] == runs, page.get("total")
             median = statistics.median(times)
             print(
-                f"  GET runs first page (50 of {RUNS}): median {median:.1f} ms, "
+                f"  GET runs first page (50 of {runs}): median {median:.1f} ms, "
                 f"max {max(times):.1f} ms; target <= 50 ms: {verdict(median, 50)}"
             )
             times, page = timed_get(
                 f"{base}runs?limit=50&order_by=metrics.acc%20desc"
                 "&filter=params.opt%20%3D%20%27adam%27",
                 lab.token,
-                10,
+                repeat or 10,
             )
             print(
                 f"  GET runs filtered and sorted by a metric: median {statistics.median(times):.1f} ms"
             )
             url = f"{base}runs/{big}/metrics/loss_history?max_points={MAX_POINTS}"
-            times, series = timed_get(url, lab.token, 5)
-            assert series["total_points"] == POINTS and len(series["steps"]) <= MAX_POINTS
+            times, series = timed_get(url, lab.token, repeat or 5)
+            assert series["total_points"] == points and len(series["steps"]) <= MAX_POINTS
             median = statistics.median(times)
             print(
-                f"  GET a {POINTS}-point metric as {len(series['steps'])} points: median "
+                f"  GET a {points}-point metric as {len(series['steps'])} points: median "
                 f"{median:.1f} ms; target <= 200 ms: {verdict(median, 200)}"
             )
-            first = browser_first_page(lab)
+            first = browser_first_page(lab, 1 if quick else 3)
             if isinstance(first, str):
                 print(f"  sidebar first page in the browser: skipped ({first})")
             else:

@@ -1,6 +1,6 @@
 """Overhead of ``%%track`` on a trivial cell, in one IPython process.
 
-    python benchmarks/track_bench.py
+    python -m benchmarks.track_bench [--quick]
 
 Each variant runs 20 warm-up cells and then 200 measured ones, in a fresh IPython
 session of the same process (so every variant starts with an empty history: the
@@ -10,6 +10,7 @@ included; the summary line is displayed (to a captured output) unless ``--quiet`
 
 from __future__ import annotations
 
+import argparse
 import base64
 import contextlib
 import io
@@ -25,17 +26,17 @@ import time
 WARM_UP, MEASURED = 20, 200
 
 
-def median_ms(shell, cell: str) -> float:
+def median_ms(shell, cell: str, warm_up: int = WARM_UP, measured: int = MEASURED) -> float:
     shell.reset(new_session=True)
     times = []
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        for index in range(WARM_UP + MEASURED):
+        for index in range(warm_up + measured):
             start = time.perf_counter()
             result = shell.run_cell(cell, store_history=True)
             elapsed = time.perf_counter() - start
             if not result.success:
                 raise RuntimeError(f"{cell!r} failed: {result.error_in_exec or result.error_before_exec}")
-            if index >= WARM_UP:
+            if index >= warm_up:
                 times.append(elapsed)
     return statistics.median(times) * 1000
 
@@ -51,25 +52,30 @@ def big_notebook(path: str, megabytes: float) -> None:
     nbformat.write(notebook, path)
 
 
-def mlflow_reference() -> float | None:
+def mlflow_reference(rounds: int = 100) -> float | None:
     """MLflow start_run + log_params + end_run (SQLite backend), median ms; None without MLflow."""
     code = textwrap.dedent("""
         import json, statistics, sys, time, mlflow
         mlflow.set_tracking_uri(f"sqlite:///{sys.argv[1]}/mlflow.db")
         def once():
             mlflow.start_run(); mlflow.log_params({"x": 1}); mlflow.end_run()
-        for _ in range(10): once()
+        for _ in range(min(10, ROUNDS)): once()
         times = []
-        for _ in range(100):
+        for _ in range(ROUNDS):
             t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
         print(json.dumps(statistics.median(times) * 1000))
-    """)
+    """).replace("ROUNDS", str(rounds))
     with tempfile.TemporaryDirectory() as folder:
         out = subprocess.run([sys.executable, "-c", code, folder], capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs, in seconds")
+    quick = parser.parse_args(argv).quick
+    warm_up, measured = (2, 10) if quick else (WARM_UP, MEASURED)
+    megabytes = 0.1 if quick else 5
     folder = tempfile.mkdtemp(prefix="track-bench-")
     os.environ["JUPYTER_MLOPS_STORE"] = os.path.join(folder, "store")
     os.environ["IPYTHONDIR"] = os.path.join(folder, "ipython")
@@ -85,19 +91,19 @@ def main() -> int:
     for label in ("no notebook file (snapshot from history)", "5 MB notebook file, unchanged between cells"):
         if label.startswith("5 MB"):
             path = os.path.join(folder, "big.ipynb")
-            big_notebook(path, 5)
+            big_notebook(path, megabytes)
             os.environ["JPY_SESSION_NAME"] = path
-        plain = median_ms(shell, "x = 1")
-        tracked = median_ms(shell, "%%track\nx = 1")
-        quiet = median_ms(shell, "%%track --quiet\nx = 1")
+        plain = median_ms(shell, "x = 1", warm_up, measured)
+        tracked = median_ms(shell, "%%track\nx = 1", warm_up, measured)
+        quiet = median_ms(shell, "%%track --quiet\nx = 1", warm_up, measured)
         rows.append((label, plain, tracked, quiet))
 
-    print(f"%%track overhead on `x = 1`, median of {MEASURED} cells after {WARM_UP} warm-up "
+    print(f"%%track overhead on `x = 1`, median of {measured} cells after {warm_up} warm-up "
           "(snapshot and execution record included)")
     for label, plain, tracked, quiet in rows:
         print(f"  {label}: untracked {plain:.3f} ms; %%track {tracked:.2f} ms (+{tracked - plain:.2f} ms); "
               f"%%track --quiet {quiet:.2f} ms (+{quiet - plain:.2f} ms)")
-    reference = mlflow_reference()
+    reference = mlflow_reference(3 if quick else 100)
     if reference is not None:
         print(f"  MLflow start_run + log_params + end_run (SQLite): {reference:.1f} ms")
     return 0

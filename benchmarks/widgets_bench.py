@@ -1,6 +1,6 @@
 """Opening the run browser (``RunBrowser``) over 10,000 runs in a fresh store; target ≤ 1 s.
 
-    python benchmarks/widgets_bench.py [--runs N]
+    python -m benchmarks.widgets_bench [--runs N] [--quick]
 
 Fills a temporary store with runs (10 params and 10 metrics each), then opens the browser in
 a fresh process, twice: the first time with the imports it needs (ipywidgets, SQLAlchemy),
@@ -105,10 +105,13 @@ def fill(location: str, runs: int) -> None:
             batch = WriteBatch()
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10_000)
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="50 runs: check that it runs, in seconds")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs = 50
     with tempfile.TemporaryDirectory() as folder:
         location = os.path.join(folder, "store")
         started = time.perf_counter()

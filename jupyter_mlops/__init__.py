@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .control_panel.api import controls
+    from .controls.api import controls
     from .models import (
         delete_model_alias,
         get_model,
@@ -80,7 +80,7 @@ def __getattr__(name: str) -> Any:
         globals()[name] = value
         return value
     if name == "controls":
-        from .control_panel.api import controls
+        from .controls.api import controls
 
         globals()[name] = controls
         return controls
@@ -96,7 +96,7 @@ def search_runs(
     store: str | None = None,
 ) -> Any:
     """Runs as a pandas DataFrame: one row a run, ``params.*``, ``metrics.*``, ``tags.*`` columns."""
-    from .frames import runs_to_frame
+    from .render.frame import runs_to_frame
     from .store import open_store
 
     runs = open_store(store).search_runs(filter, experiment=experiment, order_by=order_by, limit=limit,

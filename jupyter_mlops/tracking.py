@@ -452,7 +452,7 @@ def start_run(
     run_id = new_run_id()
     name = name if name is not None else f"run-{run_id[-5:]}"
     if env is None:
-        from .capture.environment import capture_environment
+        from .environment import capture_environment
 
         env = capture_environment(fresh_git=False)
     params = dict(params or {})

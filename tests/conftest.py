@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "support"))
-
-from mlops_test_postgres import PostgresServer, find_bin_dir  # noqa: E402
+from tests.support.postgres import PostgresServer, find_bin_dir
 
 
 @pytest.fixture(autouse=True)

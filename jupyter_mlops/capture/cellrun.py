@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import config, tracking
+from ..environment import capture_environment
 from ..errors import InvalidInput, MlopsError, ParamConflict, RunError
-from .environment import capture_environment
 from .execution import build_record, kernel_history
 from .notebook import (
     NotebookUnreadable,

@@ -247,7 +247,7 @@ def create_run(store: Any, job: Job, pid: int | None = None) -> None:
     """Record the run of ``job`` as running (``pid``: the process that will execute it)."""
     import socket
 
-    from ..capture.environment import capture_environment
+    from ..environment import capture_environment
 
     env = job.env
     if not env or env.get("host") != socket.gethostname():

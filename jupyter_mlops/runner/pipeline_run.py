@@ -85,7 +85,7 @@ class PipelineRun:
         self.bar = Progress(len(pipeline.steps), f"pipeline {pipeline.name}", enabled=progress)
 
     def run(self) -> PipelineResult:
-        from ..capture.environment import capture_environment
+        from ..environment import capture_environment
 
         pipeline = self.pipeline
         with self.executor:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..capture.environment import capture_environment
 from ..config import resolve_location
+from ..environment import capture_environment
 from ..errors import describe_error
 from ..notebook.params import InvalidParameterName, check_parameter_names
 from ..store import open_store

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MlopsError, describe_error
-from ..views import jsonable, strict_json
+from ..render.export import jsonable, strict_json
 
 if TYPE_CHECKING:
     from ..store.entities import Run

@@ -72,13 +72,13 @@ class Run:
                 f"status={self.status!r}, params={self.params!r}, metrics={metrics!r})")
 
     def _repr_html_(self) -> str:
-        from ..display import run_html
+        from ..render.run_html import run_html
 
         return run_html(self)
 
     def plot(self, *keys: str) -> Any:
         """A chart of metric histories (all non-system metrics when no key is given)."""
-        from ..display import plot_metrics
+        from ..render.plot import plot_metrics
 
         chosen = list(keys) or [k for k in self.metric_keys() if not k.startswith("system/")]
         return plot_metrics([self], chosen)
@@ -149,18 +149,18 @@ class RunList(list[Run]):
     """Runs as a list that shows itself as a table in notebooks and terminals."""
 
     def __repr__(self) -> str:
-        from ..views import runs_table
+        from ..render.text import runs_table
 
         return runs_table(self).rstrip("\n")
 
     def _repr_html_(self) -> str:
-        from ..display import runs_html
+        from ..render.run_html import runs_html
 
         return runs_html(self)
 
     def plot(self, *keys: str) -> Any:
         """Overlaid metric histories of these runs."""
-        from ..display import plot_metrics
+        from ..render.plot import plot_metrics
 
         if not keys:
             raise TypeError("name the metric(s) to plot, e.g. runs.plot('loss')")

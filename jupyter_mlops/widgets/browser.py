@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import FilterSyntaxError, InvalidInput, MlopsError
-from ..views import runs_table
-from . import html as h
+from ..render import html as h
+from ..render.text import runs_table
 from .compare import RunCompare
 from .detail import RunDetail
 from .live import DEFAULT_INTERVAL, LiveRefresher
@@ -28,6 +28,7 @@ from .model import (
     Query,
     choose_columns,
     fetch_page,
+    resolve_store,
 )
 from .models import ModelsPanel
 from .table import Pager, RunsTable
@@ -40,18 +41,6 @@ ALL_EXPERIMENTS = "all experiments"
 _ALL = ""  # the dropdown's value for all experiments (a Dropdown shows None as no choice)
 FILTER_PLACEHOLDER = "e.g. params.lr = 0.1 and metrics.acc >= 0.9 (Enter to apply)"
 DETAIL_TAB, COMPARE_TAB, MODELS_TAB = 0, 1, 2
-
-
-def resolve_store(store: Store | str | os.PathLike[str] | None) -> Store:
-    from ..store import open_store
-    from ..store.sqlstore import Store
-
-    return store if isinstance(store, Store) else open_store(store)
-
-
-def filter_error_html(exc: FilterSyntaxError) -> str:
-    """The filter's reason, then the filter with a caret under the place it went wrong."""
-    return h.error(f"filter error: {exc.reason}", f"{exc.text}\n{' ' * exc.position}^")
 
 
 class RunBrowser(w.VBox):
@@ -175,7 +164,7 @@ class RunBrowser(w.VBox):
             try:
                 page = fetch_page(self.store, candidate)
             except FilterSyntaxError as exc:
-                self.filter_error.value = filter_error_html(exc)
+                self.filter_error.value = h.filter_error(exc)
                 self._error_text = str(exc)
                 self._sync_controls(self.page)
                 return False

@@ -1,5 +1,7 @@
 """The compare view: params and metrics of several runs side by side, differences
-highlighted, and one metric's step histories overlaid in one chart."""
+highlighted, the notebook cells of two runs that differ, and one metric's step histories
+overlaid in one chart. What differs is :mod:`jupyter_mlops.compare`'s answer, the same as
+``jupyter mlops diff`` and the sidebar's."""
 
 from __future__ import annotations
 
@@ -10,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..comparison import value_rows
+from ..compare import CellDiff, Comparison, compare_runs
+from ..compare.cells import CellChange, DiffLine
 from ..errors import MlopsError
-from ..views import format_value
-from . import html as h
+from ..render import html as h
+from ..render.palette import ADDED_BACKGROUND, REMOVED_BACKGROUND
+from ..render.text import format_value
 from .charts import new_figure, set_series
 
 if TYPE_CHECKING:
@@ -30,15 +34,57 @@ class DiffRow:
     differs: bool
 
 
-def diff_rows(runs: Sequence[Run], attribute: str, only_differences: bool = False) -> list[DiffRow]:
+def diff_rows(runs: Sequence[Run], attribute: str, only_differences: bool = False,
+              comparison: Comparison | None = None) -> list[DiffRow]:
     """One row per key of ``params`` or ``metrics`` (system metrics left out): each run's value,
     and whether the runs differ on it (a run lacking the key differs from one that has it)."""
+    compared = comparison if comparison is not None else compare_runs(runs)
     return [
         DiffRow(row.key, [format_value(row.values[run.id]) if run.id in row.values else MISSING for run in runs],
                 row.differs)
-        for row in value_rows(runs, attribute, skip_system=True)
-        if row.differs or not only_differences
+        for row in getattr(compared, attribute)
+        if not row.key.startswith("system/") and (row.differs or not only_differences)
     ]
+
+
+def _lines_html(lines: Sequence[DiffLine]) -> str:
+    shown = []
+    for line in lines:
+        background = {"+": ADDED_BACKGROUND, "-": REMOVED_BACKGROUND}.get(line.op)
+        style = f' style="background:{background}"' if background else ""
+        shown.append(f'<span class="mlops-diff-line"{style}>{h.text(line.op)} {h.text(line.text)}</span>')
+    return '<pre style="margin:2px 0;white-space:pre-wrap">' + "\n".join(shown) + "</pre>"
+
+
+def cell_title(cell: CellChange) -> str:
+    """``cell 3 changed``, ``cell 2 → 3 outputs differ``, ``cell 4 added`` (counted from 1)."""
+    if cell.status == "added":
+        return f"cell {(cell.index_b or 0) + 1} added"
+    if cell.status == "removed":
+        return f"cell {(cell.index_a or 0) + 1} removed"
+    moved = "" if cell.index_a == cell.index_b else f" → {(cell.index_b or 0) + 1}"
+    return f"cell {(cell.index_a or 0) + 1}{moved} {cell.status}"
+
+
+def cells_html(diff: CellDiff | None) -> str:
+    """The cells of two runs' notebooks that differ, each with its source and output diff."""
+    if diff is None:
+        return ""
+    if diff.missing:
+        return h.empty(f"no notebook snapshot for {' and '.join(diff.missing)}: cells not compared")
+    changes = diff.changes
+    if not changes:
+        return h.empty(f"the notebooks' {diff.unchanged} cells are the same")
+    parts = [f"<div><b>cells</b>: {len(changes)} differ, {diff.unchanged} the same</div>"]
+    for cell in changes:
+        body = _lines_html(cell.lines) if cell.status != "outputs differ" else ""
+        if cell.output_lines:
+            body += "<div>output</div>" + _lines_html(cell.output_lines)
+        parts.append(
+            f'<div class="mlops-cell-change mlops-cell-{h.text(cell.status.replace(" ", "-"))}">'
+            f"<div><code>{h.text(cell_title(cell))}</code> ({h.text(cell.cell_type)})</div>{body}</div>"
+        )
+    return "".join(parts)
 
 
 def diff_html(runs: Sequence[Run], rows: Sequence[DiffRow], what: str) -> str:
@@ -67,6 +113,7 @@ class RunCompare(w.VBox):
         self.store = store
         self._lock = lock or threading.RLock()  # user events and live refreshes take turns
         self.runs: list[Run] = []
+        self.comparison: Comparison | None = None
         self.title = w.HTML("")
         self.only_differences = w.Checkbox(
             value=False, description="only differences", indent=False
@@ -74,6 +121,7 @@ class RunCompare(w.VBox):
         self.only_differences.observe(self._only_differences_changed, names="value")
         self.params = w.HTML("")
         self.metrics = w.HTML("")
+        self.cells = w.HTML("")
         self.metric_key = w.Dropdown(
             description="chart", options=[], layout=w.Layout(width="320px")
         )
@@ -88,6 +136,7 @@ class RunCompare(w.VBox):
                 self.only_differences,
                 self.params,
                 self.metrics,
+                self.cells,
                 self.metric_key,
                 self.chart_message,
                 self.chart_box,
@@ -116,7 +165,14 @@ class RunCompare(w.VBox):
     def _draw(self, new: bool) -> None:
         names = ", ".join(f"{run.name} ({run.id})" for run in self.runs)
         self.title.value = f"<div>comparing {len(self.runs)} runs: {h.text(names)}</div>"
+        try:
+            self.comparison = compare_runs(self.runs, self.store.snapshot_bytes)
+            cells = cells_html(self.comparison.cell_diff)
+        except MlopsError as exc:  # a snapshot that is not notebook JSON: values still compare
+            self.comparison = compare_runs(self.runs)
+            cells = h.error(str(exc))
         self._draw_tables()
+        self.cells.value = cells
         keys = sorted(
             {key for run in self.runs for key in self.store.metric_keys(run.id)},
             key=lambda k: (k.startswith("system/"), k),
@@ -135,8 +191,9 @@ class RunCompare(w.VBox):
 
     def _draw_tables(self) -> None:
         only = self.only_differences.value
-        self.params.value = diff_html(self.runs, diff_rows(self.runs, "params", only), "params")
-        self.metrics.value = diff_html(self.runs, diff_rows(self.runs, "metrics", only), "metrics")
+        compared = self.comparison
+        self.params.value = diff_html(self.runs, diff_rows(self.runs, "params", only, compared), "params")
+        self.metrics.value = diff_html(self.runs, diff_rows(self.runs, "metrics", only, compared), "metrics")
 
     def draw_chart(self) -> None:
         key = self.metric_key.value

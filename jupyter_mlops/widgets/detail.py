@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import MlopsError, describe_error
-from ..views import format_duration, format_time, format_value
-from . import html as h
+from ..render import html as h
+from ..render.palette import NEUTRAL, OUT_OF_ORDER, STALE
+from ..render.text import format_duration, format_time, format_value
 from .charts import new_figure, set_series
 from .rerun import RerunForm
 
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
 TAB_TITLES = ("params", "metrics", "tags", "execution record", "artifacts", "re-run")
 METRICS_TAB = TAB_TITLES.index("metrics")
 RERUN_TAB = TAB_TITLES.index("re-run")
-STALE_COLOUR = "#e37400"
-OUT_OF_ORDER_COLOUR = "#a142f4"
+STALE_COLOUR = STALE
+OUT_OF_ORDER_COLOUR = OUT_OF_ORDER
 
 
 def facts_html(run: Run) -> str:
@@ -94,7 +95,7 @@ def execution_html(cells: Sequence[ExecutedCell]) -> str:
             f' class="mlops-cell {flags}"'.rstrip() if flags else ' class="mlops-cell"'
         )
     legend = (
-        f'<div style="font-size:11px;color:#555">cells the kernel ran up to this run, in order. '
+        f'<div style="font-size:11px;color:{NEUTRAL}">cells the kernel ran up to this run, in order. '
         f"{h.mark('stale', STALE_COLOUR)} the cell has changed in the notebook since it ran; "
         f"{h.mark('out of order', OUT_OF_ORDER_COLOUR)} it sits above a cell that ran before it.</div>"
     )

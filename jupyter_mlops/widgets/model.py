@@ -6,12 +6,13 @@ The widgets in this package only draw what these objects say, so the logic is te
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ..views import format_duration, format_time, format_value
+from ..render.text import format_duration, format_time, format_value
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -170,6 +171,14 @@ class Page:
     @property
     def running(self) -> list[Run]:
         return [run for run in self.runs if run.status == "running"]
+
+
+def resolve_store(store: Store | str | os.PathLike[str] | None) -> Store:
+    """``store`` itself, or the store at that location (default: this project's)."""
+    from ..store import open_store
+    from ..store.sqlstore import Store
+
+    return store if isinstance(store, Store) else open_store(store)
 
 
 def fetch_page(store: Store, query: Query) -> Page:

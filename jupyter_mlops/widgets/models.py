@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import MlopsError
-from ..views import format_time
-from . import html as h
+from ..render import html as h
+from ..render.text import format_time
 
 if TYPE_CHECKING:
     from ..store.model_entities import RegisteredModel

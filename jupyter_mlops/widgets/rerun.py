@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import InvalidInput, MlopsError
-from ..views import format_duration, format_value
-from . import html as h
+from ..render import html as h
+from ..render.palette import WARNING
+from ..render.text import format_duration, format_value
 from .tree import close_tree
 
 if TYPE_CHECKING:
@@ -231,7 +232,7 @@ class RerunForm(w.VBox):
             or "the same params"
         )
         notes = "".join(
-            f'<div class="mlops-warning" style="color:#e37400">{h.text(warning.message)}</div>'
+            f'<div class="mlops-warning" style="color:{WARNING}">{h.text(warning.message)}</div>'
             for warning in caught
         )
         self.message.value = (

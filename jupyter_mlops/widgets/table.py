@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import ipywidgets as w
 
-from . import html as h
+from ..render import html as h
 from .model import ID_COLUMN, Column, Page, cell_text
 
 _TAG = re.compile(r"<[^>]+>")

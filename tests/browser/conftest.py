@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_browser_support import CHROMIUM, CHROMIUM_ARGS, browser_missing
+
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, browser_missing
 
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_browser_support import SIDEBAR, Lab, start_lab, track_run, write_notebook
 
 from jupyter_mlops.store import open_store
+from tests.support.browser import SIDEBAR, Lab, start_lab, track_run, write_notebook
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_browser_support import SIDEBAR, SIDEBAR_TAB, Lab, start_lab, track_run, write_notebook
 
 import jupyter_mlops
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store.entities import ExecutedCell
+from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab, track_run, write_notebook
 
 pytestmark = pytest.mark.slow
 

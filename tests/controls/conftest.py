@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_controls_support import Shell
+
+from tests.support.controls import Shell
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def shell(ipython_shell: Any, store_dir: Path, monkeypatch: pytest.MonkeyPatch) 
     ipython_shell.reset(new_session=True)
     ipython_shell.run_cell("import jupyter_mlops as mlops", store_history=True)
     yield Shell(ipython_shell)
-    from jupyter_mlops.control_panel.panel import ControlPanel
+    from jupyter_mlops.controls.panel import ControlPanel
 
     shown = [*ipython_shell.user_ns.values(), *ipython_shell.user_ns.get("Out", {}).values()]
     for panel in {id(v): v for v in shown if isinstance(v, ControlPanel)}.values():

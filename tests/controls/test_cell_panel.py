@@ -9,10 +9,10 @@ from typing import Any
 
 import ipywidgets as w
 import pytest
-from mlops_controls_support import Shell, text_of, wait_for
 
-from jupyter_mlops.control_panel.panel import PANEL_TAG, ControlPanel
+from jupyter_mlops.controls.panel import PANEL_TAG, ControlPanel
 from jupyter_mlops.store.sqlstore import Store
+from tests.support.controls import Shell, text_of, wait_for
 
 CELL = """%%track --controls --metric acc
 epochs = 3

@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from jupyter_mlops.capture.params import literal_assignments
-from jupyter_mlops.control_panel.source import read_cell, substitute
+from jupyter_mlops.controls.source import read_cell, substitute
 from jupyter_mlops.errors import InvalidInput
 
 CELL = """\

@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from jupyter_mlops.control_panel import kinds as k
-from jupyter_mlops.control_panel.kinds import (
+from jupyter_mlops.controls import kinds as k
+from jupyter_mlops.controls.declarations import spec_for_declaration
+from jupyter_mlops.controls.kinds import (
     check_value,
     parse_choices,
-    spec_for_declaration,
     spec_for_literal,
     widened,
 )

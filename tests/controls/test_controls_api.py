@@ -10,12 +10,12 @@ from typing import Any
 
 import ipywidgets as w
 import pytest
-from mlops_controls_support import Shell, text_of
 
 import jupyter_mlops as mlops
-from jupyter_mlops.control_panel.panel import PANEL_TAG, FunctionPanel
+from jupyter_mlops.controls.panel import PANEL_TAG, FunctionPanel
 from jupyter_mlops.errors import InvalidInput
 from jupyter_mlops.store.sqlstore import Store
+from tests.support.controls import Shell, text_of
 
 
 def make_panel(**declarations: Any) -> FunctionPanel:
@@ -155,7 +155,7 @@ def test_in_a_plain_script_it_is_callable_whichever_loads_first_and_calls_at_onc
     )
     env = {k: v for k, v in os.environ.items() if k != "JUPYTER_MLOPS_HEADLESS"}
     env["JUPYTER_MLOPS_STORE"] = str(tmp_path / "store")
-    for first in ("import jupyter_mlops.control_panel.cell", "pass"):
+    for first in ("import jupyter_mlops.controls.cell", "pass"):
         out = subprocess.run(
             [sys.executable, "-c", script.format(first=first)],
             capture_output=True,

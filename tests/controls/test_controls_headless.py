@@ -9,11 +9,11 @@ from typing import Any
 
 import nbformat
 import pytest
-from mlops_controls_support import Shell
 
 import jupyter_mlops as mlops
-from jupyter_mlops.control_panel.api import HeadlessControls
+from jupyter_mlops.controls.api import HeadlessControls
 from jupyter_mlops.store.sqlstore import Store
+from tests.support.controls import Shell
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 CELL = (

@@ -2,20 +2,17 @@
 different values, see two rows and a two-point chart under the controls, and find both runs
 in the JupyterLab sidebar.
 
-The JupyterLab and Chromium helpers are the project's browser-test support (tests/browser)."""
+The JupyterLab and Chromium helpers are the project's browser-test support (tests.support.browser)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-
-from mlops_browser_support import (  # noqa: E402
+from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     SIDEBAR,

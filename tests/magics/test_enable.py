@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_mlops.cli import main
-from jupyter_mlops.profile import ProfileError, enable_extension, loaded_extensions
+from jupyter_mlops.ipython_profile import ProfileError, enable_extension, loaded_extensions
 
 
 def test_enable_creates_the_profile_and_is_idempotent(tmp_path: Path) -> None:

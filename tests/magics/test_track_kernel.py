@@ -12,7 +12,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from jupyter_mlops.profile import enable_extension
+from jupyter_mlops.ipython_profile import enable_extension
 from jupyter_mlops.store import open_store
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from mlops_runner_support import write_notebook
+
+from tests.support.runner import write_notebook
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import sys
 from collections.abc import Iterator
 
 import pytest
-from mlops_runner_support import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner import run_pipeline, sweep
 from jupyter_mlops.store import open_store
+from tests.support.runner import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until
 
 distributed = pytest.importorskip("distributed")
 

@@ -6,10 +6,9 @@ import json
 import os
 import time
 
-from mlops_runner_support import wait_until
-
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner import rerun, run_notebook
+from tests.support.runner import wait_until
 
 V1 = "import jupyter_mlops as mlops\nmlops.log_metric('score', lr * 10)\nprint('v1', lr)"
 V2 = "import jupyter_mlops as mlops\nmlops.log_metric('score', lr * 100)\nprint('v2', lr)"

@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import nbformat
-from mlops_runner_support import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner import run_notebook
 from jupyter_mlops.store import open_store
+from tests.support.runner import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until
 
 TRAIN = (
     "import os, jupyter_mlops as mlops\n"

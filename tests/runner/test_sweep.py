@@ -7,11 +7,10 @@ import signal
 import subprocess
 import sys
 
-from mlops_runner_support import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until
-
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner import sweep
 from jupyter_mlops.store import open_store
+from tests.support.runner import SLEEPING_CELL, kernels_of, sleeping_runs, wait_until
 
 SCORE = "import jupyter_mlops as mlops\nmlops.log_metric('acc', 1 / lr if lr else 1 / 0)"
 

@@ -6,26 +6,14 @@ they and their async test support apply to this folder only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_server_support import track_run
 from pytest_jupyter.jupyter_server import *  # noqa: F403
 
-from jupyter_mlops.store import forget_stores
-
-
-@pytest.fixture
-def jp_server_config() -> dict[str, Any]:
-    return {"ServerApp": {"jpserver_extensions": {"jupyter_mlops": True}}}
-
-
-@pytest.fixture(autouse=True)
-def _close_stores() -> Iterator[None]:
-    yield
-    forget_stores()
+from tests.support.server import close_stores, jp_server_config, track_run  # noqa: F401
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_server_support import body
 
 import jupyter_mlops as mlops
 from jupyter_mlops.store import open_store
+from tests.support.server import body
 
 
 async def test_patch_changes_name_note_and_tags(api: Any, track: Any, root_store: Path) -> None:

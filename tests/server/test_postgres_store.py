@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_server_support import body, track_run
+
+from tests.support.server import body, track_run
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_server_support import body, notebook_bytes, track_run
 
 import jupyter_mlops
 from jupyter_mlops.store import open_store
 from jupyter_mlops.store.entities import ExecutedCell
+from tests.support.server import body, notebook_bytes, track_run
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from jupyter_server.utils import url_path_join
-from mlops_server_support import body, track_run
 
 from jupyter_mlops.store import open_store
+from tests.support.server import body, track_run
 
 ROUTES = [
     ("GET", "info"),

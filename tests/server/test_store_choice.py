@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mlops_server_support import body, track_run
+
+from tests.support.server import body, track_run
 
 
 async def test_path_picks_the_store_a_kernel_there_would_find(api: Any, jp_root_dir: Path) -> None:

@@ -79,7 +79,7 @@ def test_the_writer_reconnects_after_a_server_restart_and_loses_no_point(postgre
 
 
 def test_sixteen_processes_write_concurrently_and_every_point_is_there(postgres_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests_writer import WRITER
+    from tests.support.writer import WRITER
 
     url = postgres_server.create_database()
     mlops.get_store(url)

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from tests_writer import WRITER
 
 import jupyter_mlops as mlops
+from tests.support.writer import WRITER
 
 
 def test_eight_processes_logging_at_once_lose_nothing(store_dir: Path, tmp_path: Path) -> None:

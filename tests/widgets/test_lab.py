@@ -1,22 +1,18 @@
 """The run browser in a real JupyterLab, in Chromium: ``%runs`` in a notebook shows the runs
 of the project's store, and clicking a column header sorts them through the kernel.
 
-The JupyterLab and Chromium helpers are the project's browser-test support (tests/browser)."""
+The JupyterLab and Chromium helpers are the project's browser-test support (tests.support.browser)."""
 
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
-
-from mlops_browser_support import (  # noqa: E402
+from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     Lab,
