@@ -6,7 +6,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, IRun, MlopsApi } from './api';
+import { ApiError, asApiError, MlopsApi } from './api';
+import { IRun } from './payloads';
 
 /** A column the table can sort by: a run attribute, `params.KEY` or `metrics.KEY`. */
 export interface ISortKey {
@@ -291,10 +292,7 @@ export class RunsModel implements IDisposable {
       if (ticket !== this._ticket || this.isDisposed) {
         return;
       }
-      const apiError =
-        error instanceof ApiError
-          ? error
-          : new ApiError(0, 'client_error', String(error));
+      const apiError = asApiError(error);
       if (apiError.parameter === 'filter') {
         this._update({ loading: false, filterError: apiError, error: null });
       } else {

@@ -1,0 +1,203 @@
+/**
+ * State of a comparison of two or more runs: the server's comparison, the metric whose
+ * histories are overlaid (each run's series), and the two runs whose notebook cells are
+ * diffed.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ApiError, asApiError, MlopsApi } from './api';
+import { ICellDiff, ICompareResult, IMetricSeries, IRun } from './payloads';
+
+/** One compared run's history of a metric. */
+export interface IRunSeries {
+  readonly run: IRun;
+  readonly series: IMetricSeries;
+}
+
+export interface ICompareState {
+  /** Directory (relative to the server root) whose store holds the runs. */
+  readonly path: string;
+  readonly ids: readonly string[];
+  /** The comparison; null until it is loaded. */
+  readonly result: ICompareResult | null;
+  /** Loading the comparison failed. */
+  readonly error: ApiError | null;
+  /** The metric whose histories are overlaid ('' when the runs have none). */
+  readonly metric: string;
+  /** Each run's history of `metric`, in the runs' order (a run without it is left out); null while loading. */
+  readonly series: readonly IRunSeries[] | null;
+  readonly seriesError: string | null;
+  /** The two runs whose notebook cells are diffed (the first two at the start). */
+  readonly pair: readonly [string, string];
+  /** Their cell diff; null when there is none to show. */
+  readonly diff: ICellDiff | null;
+  readonly diffError: string | null;
+}
+
+export namespace CompareModel {
+  export interface IOptions {
+    api: MlopsApi;
+    path: string;
+    ids: string[];
+    /** Most points asked for each run's series (default 1000). */
+    chartPoints?: number;
+  }
+}
+
+/** The metric shown first: the first that is not a system metric. */
+export function defaultMetric(keys: readonly string[]): string {
+  return keys.find(key => !key.startsWith('system/')) ?? keys[0] ?? '';
+}
+
+export class CompareModel implements IDisposable {
+  constructor(options: CompareModel.IOptions) {
+    this.api = options.api;
+    this._chartPoints = options.chartPoints ?? 1000;
+    this._state = {
+      path: options.path,
+      ids: [...options.ids],
+      result: null,
+      error: null,
+      metric: '',
+      series: null,
+      seriesError: null,
+      pair: ['', ''],
+      diff: null,
+      diffError: null
+    };
+  }
+
+  readonly api: MlopsApi;
+
+  get state(): ICompareState {
+    return this._state;
+  }
+
+  /** Emitted whenever `state` changed. */
+  get stateChanged(): ISignal<this, void> {
+    return this._stateChanged;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    Signal.clearData(this);
+  }
+
+  /** Load the comparison, then the histories of the first metric. */
+  async load(): Promise<void> {
+    const { ids, path } = this._state;
+    let result: ICompareResult;
+    try {
+      result = await this.api.compare([...ids], path);
+    } catch (error) {
+      if (!this.isDisposed) {
+        this._update({ error: asApiError(error) });
+      }
+      return;
+    }
+    if (this.isDisposed) {
+      return;
+    }
+    this._update({
+      result,
+      error: null,
+      pair: [result.runs[0]?.id ?? '', result.runs[1]?.id ?? ''],
+      diff: result.cell_diff,
+      diffError: null
+    });
+    await this.setMetric(defaultMetric(result.metric_keys));
+  }
+
+  /** Overlay another metric: each run's history of it is fetched. */
+  async setMetric(metric: string): Promise<void> {
+    const { result, path } = this._state;
+    const ticket = ++this._seriesTicket;
+    this._update({ metric, series: null });
+    if (!result || !metric) {
+      return;
+    }
+    try {
+      const all = await Promise.all(
+        result.runs.map(async run => {
+          try {
+            const series = await this.api.metric(
+              run.id,
+              metric,
+              path,
+              this._chartPoints
+            );
+            return { run, series };
+          } catch (error) {
+            if (
+              error instanceof ApiError &&
+              error.code === 'metric_not_found'
+            ) {
+              return null; // this run did not log the metric
+            }
+            throw error;
+          }
+        })
+      );
+      if (ticket === this._seriesTicket && !this.isDisposed) {
+        this._update({
+          series: all.filter((s): s is IRunSeries => s !== null),
+          seriesError: null
+        });
+      }
+    } catch (error) {
+      if (ticket === this._seriesTicket && !this.isDisposed) {
+        this._update({ seriesError: asApiError(error).detail });
+      }
+    }
+  }
+
+  /** Diff the notebook cells of two other runs of the comparison. */
+  async setPair(a: string, b: string): Promise<void> {
+    const { result, path } = this._state;
+    const ticket = ++this._diffTicket;
+    this._update({ pair: [a, b] });
+    if (!result) {
+      return;
+    }
+    const first = result.runs[0]?.id ?? '';
+    const second = result.runs[1]?.id ?? '';
+    if (a === first && b === second && result.cell_diff) {
+      this._update({ diff: result.cell_diff, diffError: null });
+      return;
+    }
+    if (!a || !b || a === b) {
+      this._update({ diff: null, diffError: null });
+      return;
+    }
+    try {
+      const pair = await this.api.compare([a, b], path);
+      if (ticket === this._diffTicket && !this.isDisposed) {
+        this._update({ diff: pair.cell_diff, diffError: null });
+      }
+    } catch (error) {
+      if (ticket === this._diffTicket && !this.isDisposed) {
+        this._update({ diffError: asApiError(error).detail });
+      }
+    }
+  }
+
+  private _update(changes: Partial<ICompareState>): void {
+    this._state = { ...this._state, ...changes };
+    this._stateChanged.emit();
+  }
+
+  private _state: ICompareState;
+  private _disposed = false;
+  private _seriesTicket = 0;
+  private _diffTicket = 0;
+  private readonly _chartPoints: number;
+  private _stateChanged = new Signal<this, void>(this);
+}
