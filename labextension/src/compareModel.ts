@@ -91,7 +91,7 @@ export class CompareModel implements IDisposable {
     Signal.clearData(this);
   }
 
-  /** Load the comparison, then the histories of the first metric. */
+  /** Load the comparison, then the histories of the first metric and the first two runs' cell diff. */
   async load(): Promise<void> {
     const { ids, path } = this._state;
     let result: ICompareResult;
@@ -106,14 +106,12 @@ export class CompareModel implements IDisposable {
     if (this.isDisposed) {
       return;
     }
-    this._update({
-      result,
-      error: null,
-      pair: [result.runs[0]?.id ?? '', result.runs[1]?.id ?? ''],
-      diff: result.cell_diff,
-      diffError: null
-    });
-    await this.setMetric(defaultMetric(result.metric_keys));
+    this._update({ result, error: null, diff: result.cell_diff });
+    // the server diffs the cells only when comparing two runs: of more, the first two are asked for
+    await Promise.all([
+      this.setMetric(defaultMetric(result.metric_keys)),
+      this.setPair(result.runs[0]?.id ?? '', result.runs[1]?.id ?? '')
+    ]);
   }
 
   /** Overlay another metric: each run's history of it is fetched. */

@@ -31,7 +31,8 @@ function comparison(ids: string[]): ICompareResult {
     params: [],
     metrics: [],
     metric_keys: ['system/cpu', 'acc', 'loss'],
-    cell_diff: cellDiff(ids[0]!, ids[1]!)
+    // as the server does: the cells are diffed only when two runs are compared
+    cell_diff: ids.length === 2 ? cellDiff(ids[0]!, ids[1]!) : null
   };
 }
 
@@ -87,8 +88,9 @@ describe('CompareModel', () => {
       ['c', 2]
     ]);
     expect(pair).toEqual(['a', 'b']);
+    // the first two runs' cells, asked for since a comparison of three has no cell diff
     expect(diff?.cells[0]!.lines[1]!.text).toBe('lr = b');
-    expect(compares(requests)).toEqual(['a,b,c']);
+    expect(compares(requests)).toEqual(['a,b,c', 'a,b']);
     expect(requests.every(r => r.url.searchParams.get('path') === 'nb')).toBe(
       true
     );
@@ -121,20 +123,30 @@ describe('CompareModel', () => {
     expect(model.state.seriesError).toBe('the store is locked');
   });
 
-  it('diffs the cells of another pair of runs, and of the first two without asking again', async () => {
+  it('diffs the cells of another pair of the runs compared', async () => {
     const { api, requests } = server();
     const model = new CompareModel({ api, path: '', ids: ['a', 'b', 'c'] });
     await model.load();
     await model.setPair('a', 'c');
     expect(model.state.pair).toEqual(['a', 'c']);
     expect(model.state.diff?.b).toBe('c');
-    expect(compares(requests)).toEqual(['a,b,c', 'a,c']);
+    expect(compares(requests)).toEqual(['a,b,c', 'a,b', 'a,c']);
 
     await model.setPair('c', 'c');
     expect(model.state.diff).toBeNull();
+    expect(compares(requests)).toHaveLength(3);
+  });
+
+  it('uses the cell diff of a comparison of two runs without asking again', async () => {
+    const { api, requests } = server();
+    const model = new CompareModel({ api, path: '', ids: ['a', 'b'] });
+    await model.load();
+    expect(model.state.diff?.b).toBe('b');
+    await model.setPair('b', 'a');
+    expect(model.state.diff?.b).toBe('a');
     await model.setPair('a', 'b');
     expect(model.state.diff?.b).toBe('b');
-    expect(compares(requests)).toEqual(['a,b,c', 'a,c']);
+    expect(compares(requests)).toEqual(['a,b', 'b,a']);
   });
 
   it('keeps the shown diff and says why another pair failed', async () => {
