@@ -3,11 +3,9 @@
  * histories are overlaid (each run's series), and the two runs whose notebook cells are
  * diffed.
  */
-import { IDisposable } from '@lumino/disposable';
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { ApiError, asApiError, MlopsApi } from './api';
 import { ICellDiff, ICompareResult, IMetricSeries, IRun } from './payloads';
+import { ViewModel } from './viewModel';
 
 /** One compared run's history of a metric. */
 export interface IRunSeries {
@@ -50,11 +48,9 @@ export function defaultMetric(keys: readonly string[]): string {
   return keys.find(key => !key.startsWith('system/')) ?? keys[0] ?? '';
 }
 
-export class CompareModel implements IDisposable {
+export class CompareModel extends ViewModel<ICompareState> {
   constructor(options: CompareModel.IOptions) {
-    this.api = options.api;
-    this._chartPoints = options.chartPoints ?? 1000;
-    this._state = {
+    super({
       path: options.path,
       ids: [...options.ids],
       result: null,
@@ -65,48 +61,29 @@ export class CompareModel implements IDisposable {
       pair: ['', ''],
       diff: null,
       diffError: null
-    };
+    });
+    this.api = options.api;
+    this._chartPoints = options.chartPoints ?? 1000;
   }
 
   readonly api: MlopsApi;
 
-  get state(): ICompareState {
-    return this._state;
-  }
-
-  /** Emitted whenever `state` changed. */
-  get stateChanged(): ISignal<this, void> {
-    return this._stateChanged;
-  }
-
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  dispose(): void {
-    if (this._disposed) {
-      return;
-    }
-    this._disposed = true;
-    Signal.clearData(this);
-  }
-
   /** Load the comparison, then the histories of the first metric and the first two runs' cell diff. */
   async load(): Promise<void> {
-    const { ids, path } = this._state;
+    const { ids, path } = this.state;
     let result: ICompareResult;
     try {
       result = await this.api.compare([...ids], path);
     } catch (error) {
-      if (!this.isDisposed) {
-        this._update({ error: asApiError(error) });
+      if (!this.isGone()) {
+        this.update({ error: asApiError(error) });
       }
       return;
     }
-    if (this.isDisposed) {
+    if (this.isGone()) {
       return;
     }
-    this._update({ result, error: null, diff: result.cell_diff });
+    this.update({ result, error: null, diff: result.cell_diff });
     // the server diffs the cells only when comparing two runs: of more, the first two are asked for
     await Promise.all([
       this.setMetric(defaultMetric(result.metric_keys)),
@@ -116,9 +93,9 @@ export class CompareModel implements IDisposable {
 
   /** Overlay another metric: each run's history of it is fetched. */
   async setMetric(metric: string): Promise<void> {
-    const { result, path } = this._state;
+    const { result, path } = this.state;
     const ticket = ++this._seriesTicket;
-    this._update({ metric, series: null });
+    this.update({ metric, series: null });
     if (!result || !metric) {
       return;
     }
@@ -144,58 +121,50 @@ export class CompareModel implements IDisposable {
           }
         })
       );
-      if (ticket === this._seriesTicket && !this.isDisposed) {
-        this._update({
+      if (ticket === this._seriesTicket && !this.isGone()) {
+        this.update({
           series: all.filter((s): s is IRunSeries => s !== null),
           seriesError: null
         });
       }
     } catch (error) {
-      if (ticket === this._seriesTicket && !this.isDisposed) {
-        this._update({ seriesError: asApiError(error).detail });
+      if (ticket === this._seriesTicket && !this.isGone()) {
+        this.update({ seriesError: asApiError(error).detail });
       }
     }
   }
 
   /** Diff the notebook cells of two other runs of the comparison. */
   async setPair(a: string, b: string): Promise<void> {
-    const { result, path } = this._state;
+    const { result, path } = this.state;
     const ticket = ++this._diffTicket;
-    this._update({ pair: [a, b] });
+    this.update({ pair: [a, b] });
     if (!result) {
       return;
     }
     const first = result.runs[0]?.id ?? '';
     const second = result.runs[1]?.id ?? '';
     if (a === first && b === second && result.cell_diff) {
-      this._update({ diff: result.cell_diff, diffError: null });
+      this.update({ diff: result.cell_diff, diffError: null });
       return;
     }
     if (!a || !b || a === b) {
-      this._update({ diff: null, diffError: null });
+      this.update({ diff: null, diffError: null });
       return;
     }
     try {
       const pair = await this.api.compare([a, b], path);
-      if (ticket === this._diffTicket && !this.isDisposed) {
-        this._update({ diff: pair.cell_diff, diffError: null });
+      if (ticket === this._diffTicket && !this.isGone()) {
+        this.update({ diff: pair.cell_diff, diffError: null });
       }
     } catch (error) {
-      if (ticket === this._diffTicket && !this.isDisposed) {
-        this._update({ diffError: asApiError(error).detail });
+      if (ticket === this._diffTicket && !this.isGone()) {
+        this.update({ diffError: asApiError(error).detail });
       }
     }
   }
 
-  private _update(changes: Partial<ICompareState>): void {
-    this._state = { ...this._state, ...changes };
-    this._stateChanged.emit();
-  }
-
-  private _state: ICompareState;
-  private _disposed = false;
   private _seriesTicket = 0;
   private _diffTicket = 0;
   private readonly _chartPoints: number;
-  private _stateChanged = new Signal<this, void>(this);
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
+import { MlopsApi } from '../src/api';
 import { RunDetailModel } from '../src/detailModel';
 import { IRunDetail } from '../src/payloads';
 import { fakeApi, IRecorded, json } from './fakeServer';
@@ -35,6 +36,11 @@ function server(current: () => IRunDetail | Response) {
     }
     return json({ error: 'not_found', detail: path }, 404);
   });
+}
+
+/** The model of run r1 in the server root's store, refreshed each second while running. */
+function polled(api: MlopsApi): RunDetailModel {
+  return new RunDetailModel({ api, path: '', runId: 'r1', pollInterval: 1000 });
 }
 
 function runLoads(requests: IRecorded[]): IRecorded[] {
@@ -100,12 +106,7 @@ describe('RunDetailModel', () => {
   it('refreshes a running run while visible, until it has ended', async () => {
     let status: IRunDetail['status'] = 'running';
     const { api, requests } = server(() => runDetail('r1', status));
-    const model = new RunDetailModel({
-      api,
-      path: '',
-      runId: 'r1',
-      pollInterval: 1000
-    });
+    const model = polled(api);
     model.setVisible(true);
     await model.refresh();
     expect(model.isPolling).toBe(true);
@@ -127,12 +128,7 @@ describe('RunDetailModel', () => {
 
   it('pauses while hidden and catches up as soon as it is shown', async () => {
     const { api, requests } = server(() => runDetail('r1', 'running'));
-    const model = new RunDetailModel({
-      api,
-      path: '',
-      runId: 'r1',
-      pollInterval: 1000
-    });
+    const model = polled(api);
     await model.refresh(); // loaded while not yet on screen: no polling
     expect(model.isPolling).toBe(false);
     model.setVisible(true);
@@ -164,12 +160,7 @@ describe('RunDetailModel', () => {
       await answered; // the second load waits until the test lets it answer
       return json(runDetail('r1', 'finished', { name: 'late' }));
     });
-    const model = new RunDetailModel({
-      api,
-      path: '',
-      runId: 'r1',
-      pollInterval: 1000
-    });
+    const model = polled(api);
     model.setVisible(true);
     await model.refresh();
     expect(model.isPolling).toBe(true);
@@ -194,12 +185,7 @@ describe('RunDetailModel', () => {
   it('keeps the last good run when a refresh fails, and stops polling', async () => {
     let answer: IRunDetail | Response = runDetail('r1', 'running');
     const { api, requests } = server(() => answer);
-    const model = new RunDetailModel({
-      api,
-      path: '',
-      runId: 'r1',
-      pollInterval: 1000
-    });
+    const model = polled(api);
     model.setVisible(true);
     await model.refresh();
     answer = json(

@@ -3,7 +3,6 @@
  * overlaid metric charts, parallel coordinates (3 or more runs) and the cell diff of two
  * snapshots. What it shows comes from its `CompareModel`.
  */
-import { ReactWidget } from '@jupyterlab/apputils';
 import React from 'react';
 
 import { CellDiffSection } from '../components/CellDiffSection';
@@ -13,20 +12,13 @@ import { ParallelCoordinates } from '../components/ParallelCoordinates';
 import { ValueTable } from '../components/ValueTable';
 import { CompareModel } from '../compareModel';
 import { useSignal } from '../hooks';
+import { ModelView } from './ModelView';
 
-export class CompareWidget extends ReactWidget {
-  /** `model`: the comparison shown; the widget disposes it when it is disposed. */
-  constructor(readonly model: CompareModel) {
-    super();
+export class CompareWidget extends ModelView<CompareModel> {
+  /** `model`: the comparison shown; the widget disposes it with itself. */
+  constructor(model: CompareModel) {
+    super(model, { ownsModel: true });
     this.addClass('jp-mlops-compare');
-  }
-
-  override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    super.dispose();
-    this.model.dispose();
   }
 
   protected render(): React.ReactElement {

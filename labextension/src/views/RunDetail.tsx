@@ -22,7 +22,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { TagsEditor } from '../components/TagsEditor';
 import { RunDetailModel } from '../detailModel';
 import { useSignal } from '../hooks';
-import { ShownWidget } from './ShownWidget';
+import { ModelView } from './ModelView';
 
 export namespace RunDetailWidget {
   export interface IOptions {
@@ -32,22 +32,11 @@ export namespace RunDetailWidget {
   }
 }
 
-export class RunDetailWidget extends ShownWidget {
+export class RunDetailWidget extends ModelView<RunDetailModel> {
   constructor(options: RunDetailWidget.IOptions) {
-    super(options.model);
-    this.model = options.model;
+    super(options.model, { ownsModel: true });
     this._commands = options.commands;
     this.addClass('jp-mlops-detail');
-  }
-
-  readonly model: RunDetailModel;
-
-  override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    super.dispose();
-    this.model.dispose();
   }
 
   protected render(): React.ReactElement {

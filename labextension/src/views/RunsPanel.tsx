@@ -15,18 +15,15 @@ import { StoreProblem } from '../components/StoreProblem';
 import { useSignal } from '../hooks';
 import { RunsModel } from '../model';
 import { SIDEBAR_ID } from '../tokens';
-import { ShownWidget } from './ShownWidget';
+import { ModelView } from './ModelView';
 
-export class RunsPanel extends ShownWidget {
+export class RunsPanel extends ModelView<RunsModel> {
   constructor(options: { model: RunsModel; commands: CommandRegistry }) {
-    super(options.model);
-    this.model = options.model;
+    super(options.model, { ownsModel: false });
     this._commands = options.commands;
     this.id = SIDEBAR_ID;
     this.addClass('jp-mlops-sidebar');
   }
-
-  readonly model: RunsModel;
 
   /** A warning shown at the top of the panel (e.g. a version mismatch); null clears it. */
   setNotice(notice: string | null): void {
