@@ -8,151 +8,18 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-export type JSONValue =
-  string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
-
-export type RunStatus =
-  'running' | 'finished' | 'failed' | 'interrupted' | 'crashed';
-
-export interface IRunError {
-  ename?: string;
-  evalue?: string;
-  traceback?: string[] | string;
-  cell?: number | null;
-}
-
-export interface IRun {
-  id: string;
-  name: string;
-  experiment: string;
-  status: RunStatus;
-  parent_id: string | null;
-  started_at: number;
-  ended_at: number | null;
-  duration: number | null;
-  params: Record<string, JSONValue>;
-  metrics: Record<string, number>;
-  tags: Record<string, string>;
-  note: string;
-  notebook_path: string | null;
-  source: string;
-  error: IRunError | null;
-  outputs: Record<string, JSONValue>;
-  host: string | null;
-  pid: number | null;
-}
-
-export interface IArtifact {
-  name: string;
-  digest: string;
-  size: number;
-  created_at: number;
-}
-
-export interface IExecutedCell {
-  position: number;
-  execution_count: number | null;
-  source_hash: string;
-  source: string;
-  out_of_order: boolean;
-  stale: boolean;
-}
-
-export interface IEnvironment {
-  python?: string;
-  platform?: string;
-  host?: string;
-  packages?: Record<string, string> | string[];
-  git?: {
-    commit?: string;
-    branch?: string;
-    dirty?: boolean;
-    remote?: string;
-  } | null;
-  [key: string]: JSONValue | undefined;
-}
-
-export interface IRunDetail extends IRun {
-  env: IEnvironment;
-  metric_keys: string[];
-  artifacts: IArtifact[];
-  execution_record: IExecutedCell[];
-  has_snapshot: boolean;
-}
-
-export interface IRunsPage {
-  runs: IRun[];
-  total: number;
-  store: string;
-}
-
-export interface IInfo {
-  version: string;
-  store: string;
-  store_exists: boolean;
-}
-
-export interface IMetricSeries {
-  run_id: string;
-  key: string;
-  steps: number[];
-  values: number[];
-  timestamps: number[];
-  total_points: number;
-  downsampled: boolean;
-}
-
-export interface IValueRow {
-  key: string;
-  /** Each run's value, by run id; a run without the key is absent. */
-  values: Record<string, JSONValue>;
-  differs: boolean;
-}
-
-export interface IDiffLine {
-  op: ' ' | '-' | '+';
-  text: string;
-}
-
-export interface ICellChange {
-  status: 'unchanged' | 'changed' | 'added' | 'removed';
-  cell_type: string;
-  index_a: number | null;
-  index_b: number | null;
-  lines: IDiffLine[];
-}
-
-export interface ICellDiff {
-  a: string;
-  b: string;
-  /** Runs of the two that have no snapshot. */
-  missing: string[];
-  cells: ICellChange[];
-}
-
-export interface ICompareResult {
-  runs: IRun[];
-  params: IValueRow[];
-  metrics: IValueRow[];
-  metric_keys: string[];
-  cell_diff: ICellDiff | null;
-}
-
-export interface IRunChanges {
-  name?: string;
-  note?: string;
-  tags?: Record<string, string>;
-}
-
-export interface IRunQuery {
-  /** Directory relative to the server root whose store is meant. */
-  path?: string;
-  experiment?: string;
-  filter?: string;
-  orderBy?: string;
-  limit?: number;
-  offset?: number;
-}
+import {
+  IArtifact,
+  ICompareResult,
+  IInfo,
+  IMetricSeries,
+  IRun,
+  IRunChanges,
+  IRunDetail,
+  IRunQuery,
+  IRunsPage,
+  JSONValue
+} from './payloads';
 
 /**
  * An error reply of the API: its HTTP status, a short code (`invalid_filter`,
@@ -180,6 +47,13 @@ export class ApiError extends Error {
     const value = this.extra['parameter'];
     return typeof value === 'string' ? value : null;
   }
+}
+
+/** Any failure as an `ApiError`: errors of other kinds become `client_error`s. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError
+    ? error
+    : new ApiError(0, 'client_error', String(error));
 }
 
 /** A number sent by the server: finite numbers as they are, others as text. */

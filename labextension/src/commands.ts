@@ -15,17 +15,20 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
-import { SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
-import { ApiError, IRunDetail, JSONValue, MlopsApi } from './api';
+import { asApiError, MlopsApi } from './api';
+import { CompareModel } from './compareModel';
+import { RunDetailModel } from './detailModel';
 import { LOAD_EXTENSION, parseTag, withTrackMagic } from './edits';
-import { RunsModel } from './model';
-import { CommandIDs, SIDEBAR_ID } from './tokens';
 import { runsIcon } from './icons';
-import { CompareWidget } from './widgets/CompareView';
-import { RerunForm } from './widgets/RerunForm';
-import { RunDetailWidget } from './widgets/RunDetail';
-import { snapshotWidget } from './widgets/snapshot';
+import { showInMainArea } from './mainArea';
+import { RunsModel } from './model';
+import { JSONValue } from './payloads';
+import { CommandIDs, SIDEBAR_ID } from './tokens';
+import { CompareWidget } from './views/CompareView';
+import { RerunForm } from './views/RerunForm';
+import { RunDetailWidget } from './views/RunDetail';
+import { snapshotWidget } from './views/snapshot';
 
 export interface ICommandContext {
   app: JupyterFrontEnd;
@@ -47,33 +50,7 @@ function stringArg(
 }
 
 function message(error: unknown): string {
-  return error instanceof ApiError ? error.detail : String(error);
-}
-
-/**
- * Show a view opened in Notebook 7's panel below the notebook: make it that panel's current
- * tab, and give the panel at least half of the page (it opens only as tall as its tabs).
- */
-function showBelow(widget: Widget): void {
-  let child: Widget = widget;
-  let parent = widget.parent;
-  while (parent && !(parent instanceof SplitPanel)) {
-    if (parent instanceof TabPanel && parent.widgets.includes(widget)) {
-      parent.currentWidget = widget;
-    }
-    child = parent;
-    parent = parent.parent;
-  }
-  if (!(parent instanceof SplitPanel)) {
-    return;
-  }
-  const index = parent.widgets.indexOf(child);
-  const sizes = parent.relativeSizes();
-  if (index < 0 || sizes.length < 2 || (sizes[index] ?? 0) >= 0.5) {
-    return;
-  }
-  const others = 0.45 / (sizes.length - 1);
-  parent.setRelativeSizes(sizes.map((_, i) => (i === index ? 0.55 : others)));
+  return asApiError(error).detail;
 }
 
 export function addCommands(ctx: ICommandContext): void {
@@ -92,23 +69,6 @@ export function addCommands(ctx: ICommandContext): void {
     }
     const id = stringArg(args, 'id');
     return id ? [id] : [...model.selected];
-  };
-
-  const below = new WeakSet<Widget>(); // views in Notebook 7's panel below the notebook
-  const addToMain = (widget: Widget): void => {
-    if (!widget.isAttached) {
-      shell.add(widget, 'main');
-    }
-    if (!widget.isAttached) {
-      // Jupyter Notebook 7 keeps its main area for the page's one document: its panel
-      // below the notebook holds the views instead
-      shell.add(widget, 'down');
-      below.add(widget);
-    }
-    shell.activateById(widget.id);
-    if (below.has(widget)) {
-      showBelow(widget);
-    }
   };
 
   commands.addCommand(CommandIDs.open, {
@@ -139,28 +99,27 @@ export function addCommands(ctx: ICommandContext): void {
       const key = `${path}\n${id}`;
       let widget = details.get(key);
       if (!widget || widget.isDisposed) {
-        const content = new RunDetailWidget({
-          api,
-          commands,
-          path,
-          runId: id,
-          onChanged: () => void model.refresh(),
-          onLoaded: (run: IRunDetail) => {
-            if (widget) {
-              widget.title.label = `Run: ${run.name}`;
-              widget.title.caption = `${run.name} (${run.id})`;
-            }
+        const detail = new RunDetailModel({ api, path, runId: id });
+        const content = new RunDetailWidget({ model: detail, commands });
+        const view = new MainAreaWidget({ content });
+        view.id = `jupyter-mlops-run-${id}-${++opened}`;
+        view.title.label = `Run ${id}`;
+        view.title.icon = runsIcon;
+        view.title.closable = true;
+        detail.stateChanged.connect(() => {
+          const run = detail.state.run;
+          if (run) {
+            view.title.label = `Run: ${run.name}`;
+            view.title.caption = `${run.name} (${run.id})`;
           }
         });
-        widget = new MainAreaWidget({ content });
-        widget.id = `jupyter-mlops-run-${id}-${++opened}`;
-        widget.title.label = `Run ${id}`;
-        widget.title.icon = runsIcon;
-        widget.title.closable = true;
+        detail.runChanged.connect(() => void model.refresh());
+        void detail.refresh();
+        widget = view;
         details.set(key, widget);
         widget.disposed.connect(() => details.delete(key));
       }
-      addToMain(widget);
+      showInMainArea(shell, widget);
     }
   });
 
@@ -177,13 +136,15 @@ export function addCommands(ctx: ICommandContext): void {
         });
         return;
       }
-      const content = new CompareWidget({ api, path: pathOf(args), ids });
+      const comparison = new CompareModel({ api, path: pathOf(args), ids });
+      const content = new CompareWidget(comparison);
+      void comparison.load();
       const widget = new MainAreaWidget({ content });
       widget.id = `jupyter-mlops-compare-${Date.now()}`;
       widget.title.label = `Compare ${ids.length} runs`;
       widget.title.icon = runsIcon;
       widget.title.closable = true;
-      addToMain(widget);
+      showInMainArea(shell, widget);
     }
   });
 
@@ -344,7 +305,7 @@ export function addCommands(ctx: ICommandContext): void {
         widget.id = `jupyter-mlops-snapshot-${id}-${Date.now()}`;
         widget.title.icon = runsIcon;
         widget.title.closable = true;
-        addToMain(widget);
+        showInMainArea(shell, widget);
       } catch (error) {
         Notification.error(`Cannot open the snapshot: ${message(error)}`, {
           autoClose: 8000

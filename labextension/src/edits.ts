@@ -2,7 +2,7 @@
  * User input turned into changes: the `%%track` line of a cell, `key=value` tags and
  * edited param values. Plain functions, shared by the commands and the dialogs.
  */
-import { JSONValue } from './api';
+import { JSONValue } from './payloads';
 
 export const TRACK_MAGIC = '%%track';
 export const LOAD_EXTENSION = '%load_ext jupyter_mlops';

@@ -31,9 +31,11 @@ import { runsIcon } from './icons';
 import { RunsModel } from './model';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
-import { RunsPanel } from './widgets/RunsPanel';
+import { RunsPanel } from './views/RunsPanel';
 
 export { MlopsApi, ApiError } from './api';
+export { RunDetailModel } from './detailModel';
+export { CompareModel } from './compareModel';
 export { RunsModel } from './model';
 export { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 

@@ -3,10 +3,11 @@
  * the selection, and a refresh loop that runs only while runs are running and the
  * panel is visible.
  */
-import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { ApiError, IRun, MlopsApi } from './api';
+import { ApiError, asApiError, MlopsApi } from './api';
+import { IRun } from './payloads';
+import { PollingModel } from './viewModel';
 
 /** A column the table can sort by: a run attribute, `params.KEY` or `metrics.KEY`. */
 export interface ISortKey {
@@ -67,40 +68,33 @@ export function orderByText(sort: ISortKey | null): string {
   return sort ? `${sort.field} ${sort.descending ? 'desc' : 'asc'}` : '';
 }
 
-export class RunsModel implements IDisposable {
+export class RunsModel extends PollingModel<IRunsState> {
   constructor(options: RunsModel.IOptions) {
+    super(
+      {
+        path: '',
+        store: '',
+        experiments: [],
+        experiment: '',
+        filter: '',
+        sort: null,
+        offset: 0,
+        limit: options.limit ?? 50,
+        runs: [],
+        total: 0,
+        loading: false,
+        error: null,
+        filterError: null,
+        available: { params: [], metrics: [] },
+        columns: { params: [], metrics: [] }
+      },
+      options.pollInterval ?? 2000
+    );
     this.api = options.api;
-    this._pollInterval = options.pollInterval ?? 2000;
     this._autoColumns = options.autoColumns ?? 2;
-    this._state = {
-      path: '',
-      store: '',
-      experiments: [],
-      experiment: '',
-      filter: '',
-      sort: null,
-      offset: 0,
-      limit: options.limit ?? 50,
-      runs: [],
-      total: 0,
-      loading: false,
-      error: null,
-      filterError: null,
-      available: { params: [], metrics: [] },
-      columns: { params: [], metrics: [] }
-    };
   }
 
   readonly api: MlopsApi;
-
-  get state(): Readonly<IRunsState> {
-    return this._state;
-  }
-
-  /** Emitted whenever `state` changed. */
-  get stateChanged(): ISignal<this, void> {
-    return this._stateChanged;
-  }
 
   /** Emitted with the selected run ids whenever the selection changed. */
   get selectionChanged(): ISignal<this, ReadonlySet<string>> {
@@ -111,36 +105,14 @@ export class RunsModel implements IDisposable {
     return this._selected;
   }
 
-  get isDisposed(): boolean {
-    return this._disposed;
-  }
-
-  /** Whether a refresh is scheduled (runs are running and the panel is visible). */
-  get isPolling(): boolean {
-    return this._timer !== null;
-  }
-
-  get visible(): boolean {
-    return this._visible;
-  }
-
-  dispose(): void {
-    if (this._disposed) {
-      return;
-    }
-    this._disposed = true;
-    this._cancelPoll();
-    Signal.clearData(this);
-  }
-
   /** Show the store of another directory (the active notebook's). */
   async setPath(path: string): Promise<void> {
-    if (path === this._state.path) {
+    if (path === this.state.path) {
       return;
     }
     this._selected.clear();
     this._selectionChanged.emit(this._selected);
-    this._update({
+    this.update({
       path,
       offset: 0,
       experiment: '',
@@ -151,61 +123,61 @@ export class RunsModel implements IDisposable {
       filterError: null
     });
     this._columnsTouched = false;
-    if (this._visible) {
+    if (this.visible) {
       await this.refresh();
     }
   }
 
   async setExperiment(experiment: string): Promise<void> {
-    this._update({ experiment, offset: 0 });
+    this.update({ experiment, offset: 0 });
     await this.refresh();
   }
 
   async setFilter(filter: string): Promise<void> {
-    this._update({ filter, offset: 0 });
+    this.update({ filter, offset: 0 });
     await this.refresh();
   }
 
   /** Sort by a field; the same field again flips the direction. */
   async sortBy(field: string): Promise<void> {
-    const current = this._state.sort;
+    const current = this.state.sort;
     const descending =
       current && current.field === field
         ? !current.descending
         : field === 'started_at' || field.startsWith('metrics.');
-    this._update({ sort: { field, descending }, offset: 0 });
+    this.update({ sort: { field, descending }, offset: 0 });
     await this.refresh();
   }
 
   async setPage(offset: number): Promise<void> {
-    const last = Math.max(0, this._state.total - 1);
+    const last = Math.max(0, this.state.total - 1);
     const clamped = Math.max(
       0,
-      Math.min(offset, last - (last % this._state.limit))
+      Math.min(offset, last - (last % this.state.limit))
     );
-    this._update({ offset: clamped });
+    this.update({ offset: clamped });
     await this.refresh();
   }
 
   async nextPage(): Promise<void> {
-    if (this._state.offset + this._state.limit < this._state.total) {
-      await this.setPage(this._state.offset + this._state.limit);
+    if (this.state.offset + this.state.limit < this.state.total) {
+      await this.setPage(this.state.offset + this.state.limit);
     }
   }
 
   async previousPage(): Promise<void> {
-    if (this._state.offset > 0) {
-      await this.setPage(this._state.offset - this._state.limit);
+    if (this.state.offset > 0) {
+      await this.setPage(this.state.offset - this.state.limit);
     }
   }
 
   toggleColumn(kind: keyof IColumns, key: string): void {
     this._columnsTouched = true;
-    const chosen = this._state.columns[kind];
+    const chosen = this.state.columns[kind];
     const next = chosen.includes(key)
       ? chosen.filter(k => k !== key)
       : [...chosen, key];
-    this._update({ columns: { ...this._state.columns, [kind]: next } });
+    this.update({ columns: { ...this.state.columns, [kind]: next } });
   }
 
   toggleSelected(id: string): void {
@@ -222,34 +194,21 @@ export class RunsModel implements IDisposable {
     this._selectionChanged.emit(this._selected);
   }
 
-  /** The panel was shown or hidden: refreshing pauses while hidden. */
-  setVisible(visible: boolean): void {
-    if (visible === this._visible) {
-      return;
-    }
-    this._visible = visible;
-    if (!visible) {
-      this._cancelPoll();
-    } else {
-      void this.refresh();
-    }
-  }
-
   /** Keep refreshing until this run shows up and ends (a re-run just started). */
   expectRun(id: string): void {
     this._expected.add(id);
-    this._schedule();
+    this.schedule();
   }
 
   /** Load the experiments and the current page. */
   async refresh(): Promise<void> {
-    if (this._disposed) {
+    if (this.isDisposed) {
       return;
     }
-    this._cancelPoll();
+    this.cancelPoll();
     const ticket = ++this._ticket;
-    const s = this._state;
-    this._update({ loading: true });
+    const s = this.state;
+    this.update({ loading: true });
     try {
       const [page, experiments] = await Promise.all([
         this.api.runs({
@@ -262,7 +221,7 @@ export class RunsModel implements IDisposable {
         }),
         this.api.experiments(s.path)
       ]);
-      if (ticket !== this._ticket || this.isDisposed) {
+      if (ticket !== this._ticket || this.isGone()) {
         return;
       }
       for (const run of page.runs) {
@@ -271,7 +230,7 @@ export class RunsModel implements IDisposable {
         }
       }
       const available = this._availableColumns(page.runs);
-      this._update({
+      this.update({
         runs: page.runs,
         total: page.total,
         store: page.store,
@@ -281,24 +240,21 @@ export class RunsModel implements IDisposable {
         filterError: null,
         available,
         columns: this._columnsTouched
-          ? this._state.columns
+          ? this.state.columns
           : {
               params: available.params.slice(0, this._autoColumns),
               metrics: available.metrics.slice(0, this._autoColumns)
             }
       });
     } catch (error) {
-      if (ticket !== this._ticket || this.isDisposed) {
+      if (ticket !== this._ticket || this.isGone()) {
         return;
       }
-      const apiError =
-        error instanceof ApiError
-          ? error
-          : new ApiError(0, 'client_error', String(error));
+      const apiError = asApiError(error);
       if (apiError.parameter === 'filter') {
-        this._update({ loading: false, filterError: apiError, error: null });
+        this.update({ loading: false, filterError: apiError, error: null });
       } else {
-        this._update({
+        this.update({
           loading: false,
           error: apiError,
           filterError: null,
@@ -307,7 +263,7 @@ export class RunsModel implements IDisposable {
         });
       }
     }
-    this._schedule();
+    this.schedule();
   }
 
   private _availableColumns(runs: IRun[]): IColumns {
@@ -322,42 +278,17 @@ export class RunsModel implements IDisposable {
     return { params: [...params].sort(), metrics: [...metrics].sort() };
   }
 
-  private _schedule(): void {
-    this._cancelPoll();
-    const running =
+  protected shouldPoll(): boolean {
+    return (
       this._expected.size > 0 ||
-      this._state.runs.some(run => run.status === 'running');
-    if (this._disposed || !this._visible || !running) {
-      return;
-    }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-    }, this._pollInterval);
+      this.state.runs.some(run => run.status === 'running')
+    );
   }
 
-  private _cancelPoll(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
-  }
-
-  private _update(changes: Partial<IRunsState>): void {
-    this._state = { ...this._state, ...changes };
-    this._stateChanged.emit();
-  }
-
-  private _state: IRunsState;
   private _selected = new Set<string>();
   private _expected = new Set<string>();
-  private _visible = false;
-  private _disposed = false;
   private _columnsTouched = false;
   private _ticket = 0;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly _pollInterval: number;
   private readonly _autoColumns: number;
-  private _stateChanged = new Signal<this, void>(this);
   private _selectionChanged = new Signal<this, ReadonlySet<string>>(this);
 }

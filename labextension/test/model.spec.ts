@@ -1,36 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { IRun } from '../src/api';
 import { fieldName, RunsModel } from '../src/model';
+import { IRun } from '../src/payloads';
 import { fakeApi, IRecorded, json } from './fakeServer';
-
-function run(
-  id: string,
-  status: IRun['status'] = 'finished',
-  extra: Partial<IRun> = {}
-): IRun {
-  return {
-    id,
-    name: `run ${id}`,
-    experiment: 'default',
-    status,
-    parent_id: null,
-    started_at: 1,
-    ended_at: status === 'running' ? null : 2,
-    duration: status === 'running' ? null : 1,
-    params: { lr: 0.1, opt: 'adam', batch: 32, seed: 1 },
-    metrics: { acc: 0.9, loss: 0.1, 'system/cpu': 50 },
-    tags: {},
-    note: '',
-    notebook_path: null,
-    source: 'cell',
-    error: null,
-    outputs: {},
-    host: null,
-    pid: null,
-    ...extra
-  };
-}
+import { run } from './fixtures';
 
 /** A server whose runs the test changes between requests. */
 function server(

@@ -7,8 +7,10 @@ import {
   parallelRows,
   parallelTicks,
   seriesRows
-} from '../src/widgets/charts';
-import { formatDuration, formatNumber } from '../src/widgets/format';
+} from '../src/charts';
+import { tableColumns } from '../src/columns';
+import { formatDuration, formatNumber, runLabel } from '../src/format';
+import { run } from './fixtures';
 
 describe('helpers of the views', () => {
   it('inserts %%track once, at the top', () => {
@@ -103,5 +105,33 @@ describe('helpers of the views', () => {
     expect(formatDuration(0.25)).toBe('250ms');
     expect(formatDuration(75)).toBe('1m15s');
     expect(formatDuration(null)).toBe('–');
+  });
+
+  it('lays out the runs table: attributes first, then chosen metrics and params', () => {
+    const cols = tableColumns({ params: ['opt'], metrics: ['val loss'] });
+    expect(cols.map(c => c.field)).toEqual([
+      'status',
+      'name',
+      'started_at',
+      'duration',
+      'metrics.`val loss`',
+      'params.opt'
+    ]);
+    const shown = run('r1', 'finished', {
+      metrics: { 'val loss': 0.123456789 },
+      params: { opt: 'adam' }
+    });
+    expect(cols.map(c => c.render(shown)).slice(3)).toEqual([
+      '1.0s',
+      '0.123457',
+      'adam'
+    ]);
+    expect(cols[4]!.render(run('r2', 'finished', { metrics: {} }))).toBe('');
+  });
+
+  it('names a run by its name and the end of its id', () => {
+    expect(runLabel({ name: 'baseline', id: '20260101-abcdef123456' })).toBe(
+      'baseline (123456)'
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** Plain-text renderings of values, times and durations shown in the views. */
-import { JSONValue, RunStatus } from '../api';
+import { JSONValue, RunStatus } from './payloads';
 
 export function formatNumber(value: number): string {
   if (Number.isNaN(value)) {
@@ -90,4 +90,9 @@ export function formatBytes(size: number): string {
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '');
+}
+
+/** A run as named in legends and column headers: its name and the end of its id. */
+export function runLabel(run: { name: string; id: string }): string {
+  return `${run.name} (${run.id.slice(-6)})`;
 }

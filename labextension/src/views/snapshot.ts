@@ -9,7 +9,7 @@ import { NotebookModel, StaticNotebook } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type * as nbformat from '@jupyterlab/nbformat';
 
-import { JSONValue } from '../api';
+import { JSONValue } from '../payloads';
 
 export function snapshotWidget(options: {
   notebook: Record<string, JSONValue>;

@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 
-import { JSONValue } from '../api';
+import { JSONValue } from './payloads';
 import { formatNumber, formatValue } from './format';
 
 export interface ISeries {
