@@ -13,6 +13,7 @@ from typing import Any
 
 from ._version import __version__
 from .errors import MlopsError
+from .lineage_cli import register as register_lineage
 from .models_cli import register as register_models
 from .runner.commands import RUNNER_COMMANDS
 
@@ -142,7 +143,8 @@ def _enable(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: list[Callable[[Any], None]] = [_register_runs, _register_show, _register_exchange,
-                                          _register_enable, *RUNNER_COMMANDS, register_models]
+                                          _register_enable, *RUNNER_COMMANDS, register_models,
+                                          register_lineage]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -110,6 +110,7 @@ def run_detail_json(run: Run) -> str:
     record = run.to_dict()
     record["artifacts"] = [a.__dict__ for a in run.artifacts()]
     record["execution_record"] = [c.__dict__ for c in run.execution_record()]
+    record["files"] = [f.to_dict() for f in run.files()]
     return json.dumps(record, indent=2, default=str) + "\n"
 
 
@@ -118,6 +119,7 @@ def run_detail_text(run: Run) -> str:
         f"run {run.id}  {run.name}",
         f"  experiment  {run.experiment}",
         f"  status      {run.status}",
+        f"  user        {run.user or '-'}",
         f"  source      {run.source}" + (f"  ({run.notebook_path})" if run.notebook_path else ""),
         f"  started     {format_time(run.started_at)}",
         f"  ended       {format_time(run.ended_at)}  ({format_duration(run.duration)})",
@@ -142,6 +144,10 @@ def run_detail_text(run: Run) -> str:
         lines.append(f"  {run.error.get('ename', '')}: {run.error.get('evalue', '')}")
         if run.error.get("cell") is not None:
             lines.append(f"  in cell {run.error['cell']}")
+    files = run.files()
+    if files:
+        lines.append("files (read and written):")
+        lines.extend(f"  {f.role:6}  {f.path}  {f.short_digest}  ({f.size} bytes)" for f in files)
     artifacts = run.artifacts()
     if artifacts:
         lines.append("artifacts:")

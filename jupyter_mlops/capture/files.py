@@ -23,13 +23,12 @@ import stat
 import sys
 import tempfile
 import threading
+from _thread import get_ident
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from _thread import get_ident
 
 if TYPE_CHECKING:
     from ..store.files import FileState
@@ -304,10 +303,9 @@ class _Hasher:
         _ignored_threads.add(get_ident())
         while True:
             with self._cond:
-                if not self._jobs:
-                    if not self._cond.wait_for(lambda: bool(self._jobs), timeout=30):
-                        self._thread = None
-                        return
+                if not self._jobs and not self._cond.wait_for(lambda: bool(self._jobs), timeout=30):
+                    self._thread = None  # idle: the next submit starts a fresh thread
+                    return
                 store, run_id, jobs = self._jobs[0]
             try:
                 _record(store, run_id, jobs)
