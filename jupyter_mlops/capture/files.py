@@ -211,7 +211,7 @@ def start(store: Store, run_id: str, *, notebook: str | os.PathLike[str] | None 
     from ..store.files import project_root
 
     root = project_root(store)
-    capture = FileCapture(store, run_id, _normal_prefixes(exclude), str(root) if root else None)
+    capture = FileCapture(store, run_id, _normal_prefixes(exclude), str(root))
     with _state_lock:
         if any(c.run_id == run_id and c.store is store for c in _captures):
             return None

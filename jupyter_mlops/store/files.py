@@ -95,23 +95,25 @@ def hash_file(path: str | os.PathLike[str]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def project_root(store: Store) -> Path | None:
-    """The folder paths are relative to: the store folder's parent (None for a database URL)."""
-    if config.is_url(store.location):
-        return None
-    return Path(store.location).resolve().parent
+def project_root(store: Store) -> Path:
+    """The folder paths are relative to: the store folder's parent; for a database server, which
+    has no folder, the git work tree around the working directory, else that directory."""
+    if not config.is_url(store.location):
+        return Path(store.location).resolve().parent
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
 
 
 def display_path(store: Store, absolute: str | os.PathLike[str]) -> str:
     """The stored form of a path: relative to the project root when inside it, else absolute."""
     text = os.path.abspath(os.fspath(absolute))
-    root = project_root(store)
-    if root is not None:
-        try:
-            return Path(text).relative_to(root).as_posix()
-        except ValueError:
-            pass
-    return text
+    try:
+        return Path(text).relative_to(project_root(store)).as_posix()
+    except ValueError:
+        return text
 
 
 class FileRecords:
