@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -208,7 +209,7 @@ run_files = Table(
     Column("role", String(8), primary_key=True),  # "input" or "output"
     Column("path", Text, primary_key=True),  # relative to the project root when inside it
     Column("digest", String(80), nullable=False),  # "sha256:<hex>"
-    Column("size", Integer),
+    Column("size", BigInteger),
     Column("modified_at", Float),
     Column("name", String(256)),
     Column("context", String(256)),
@@ -222,8 +223,8 @@ file_digests = Table(
     "file_digests",
     metadata,
     Column("path", Text, primary_key=True),  # absolute
-    Column("size", Integer, primary_key=True),
-    Column("mtime_ns", Integer, primary_key=True),
+    Column("size", BigInteger, primary_key=True),
+    Column("mtime_ns", BigInteger, primary_key=True),
     Column("digest", String(80), nullable=False),
     Column("hashed_at", Float, nullable=False),
 )
