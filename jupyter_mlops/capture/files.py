@@ -97,8 +97,9 @@ def ignoring() -> Iterator[None]:
 
 
 def _interpreter_prefixes() -> tuple[str, ...]:
-    """Folders whose files are never a run's data: the interpreter's and its packages'."""
-    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    """Folders whose files are never a run's data: the interpreter's, its packages' and ours."""
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             str(Path(__file__).resolve().parents[1])}  # this package, wherever it is installed
     with contextlib.suppress(Exception):
         found.update(site.getsitepackages())
     with contextlib.suppress(Exception):
