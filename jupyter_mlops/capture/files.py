@@ -57,6 +57,8 @@ def _audit(event: str, args: tuple) -> None:  # type: ignore[type-arg]
         if isinstance(path, int) or path is None:
             return
         kind = _ACCESS.get(flags & os.O_ACCMODE, _READ)
+        if flags & os.O_TRUNC:  # "w+": what it reads back is what it wrote, not an input
+            kind = _WRITE
         for capture in _captures:
             seen = capture.seen
             before = seen.get(path)

@@ -76,10 +76,19 @@ def test_every_library_is_seen_and_system_files_are_left_out(project: Path) -> N
 
 
 def test_a_file_written_then_read_back_is_an_output_only(project: Path) -> None:
+    import numpy as np
+
+    Path("old.npz").write_bytes(b"stale")
+    Path("log.txt").write_text("a")
     with mlops.start_run("roundtrip") as run, mlops.capture_files():
         Path("out.txt").write_text("x")
         Path("out.txt").read_text()
-    assert by_role(run.id) == {"input": {}, "output": {"out.txt": sha(b"x")}}
+        np.savez("old.npz", a=np.arange(3))  # zipfile opens "w+b": truncated, so not read
+        with open("log.txt", "a+") as log:  # appended to: its earlier content was there to read
+            log.write("b")
+    seen = by_role(run.id)
+    assert set(seen["input"]) == {"log.txt"}  # (its digest is of the bytes at the run's end: "ab")
+    assert set(seen["output"]) == {"out.txt", "old.npz", "log.txt"} and seen["output"]["out.txt"] == sha(b"x")
 
 
 def test_plain_start_run_captures_nothing_unless_asked(project: Path) -> None:
