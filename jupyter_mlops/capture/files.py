@@ -144,7 +144,7 @@ def _inside(path: str, prefixes: tuple[str, ...]) -> bool:
 class FileCapture:
     """The files opened while it is active, for run ``run_id`` of ``store``."""
 
-    store: Store
+    store: Store | str  # a Store, or the location of one to open when the capture stops
     run_id: str
     exclude: tuple[str, ...] = ()
     root: str | None = None  # the project root
@@ -176,7 +176,7 @@ class FileCapture:
             return _inside(path, always) or (_inside(path, system) and not _inside(path, root))
 
         found = []
-        for raw, bits in self.seen.items():
+        for raw, bits in dict(self.seen).items():  # a copy: another thread may still be opening
             try:
                 text = os.fsdecode(raw)  # type: ignore[arg-type]
                 absolute = os.path.normpath(os.path.join(self.cwd, text))
@@ -198,25 +198,28 @@ class FileCapture:
         return found
 
 
-def start(store: Store, run_id: str, *, notebook: str | os.PathLike[str] | None = None) -> FileCapture | None:
-    """Start noting the files this process opens for run ``run_id``; None when that run is
-    being captured already (a ``%%track`` cell inside a runner-executed notebook)."""
+def start(store: Store | str, run_id: str, *,
+          notebook: str | os.PathLike[str] | None = None) -> FileCapture | None:
+    """Start noting the files this process opens for run ``run_id`` of ``store`` (a Store or a
+    location); None when that run is being captured already (a ``%%track`` cell inside a
+    runner-executed notebook)."""
     _install_hook()
+    location = store if isinstance(store, str) else store.location
     exclude = set()
-    if not _is_url(store.location):
-        exclude.add(store.location)
+    if not _is_url(location):
+        exclude.add(location)
     blobs = os.environ.get("JUPYTER_MLOPS_BLOBS")
     if blobs:
         exclude.add(blobs)
     notebook = notebook or os.environ.get("JUPYTER_MLOPS_NOTEBOOK")
     if notebook:
         exclude.add(os.fspath(notebook))
-    from ..store.files import project_root
+    from ..config import project_root
 
-    root = project_root(store)
+    root = project_root(location)
     capture = FileCapture(store, run_id, _normal_prefixes(exclude), str(root))
     with _state_lock:
-        if any(c.run_id == run_id and c.store is store for c in _captures):
+        if any(c.run_id == run_id and _location(c.store) == location for c in _captures):
             return None
         _captures.append(capture)
         _update_watching()
@@ -225,6 +228,10 @@ def start(store: Store, run_id: str, *, notebook: str | os.PathLike[str] | None 
 
 def _is_url(location: str) -> bool:
     return "://" in location
+
+
+def _location(store: Store | str) -> str:
+    return store if isinstance(store, str) else store.location
 
 
 @contextlib.contextmanager
@@ -248,12 +255,12 @@ def capture_files(run: object | None = None) -> Iterator[FileCapture | None]:
 def start_runner_capture() -> FileCapture | None:
     """In a kernel the runner executes (``JUPYTER_MLOPS_RUN_ID`` set): capture the whole notebook."""
     from .. import config
-    from ..store import open_store
 
     run_id = os.environ.get(config.RUN_ID_ENV)
     if not run_id:
         return None
-    return start(open_store(), run_id)
+    # the store is opened when the notebook is done (SQLAlchemy is not imported for nothing)
+    return start(config.resolve_location(), run_id)
 
 
 def finish_all(timeout: float = FLUSH_TIMEOUT) -> None:
@@ -276,12 +283,12 @@ class _Hasher:
     """One thread that hashes files and writes file records, oldest job first."""
 
     def __init__(self) -> None:
-        self._jobs: deque[tuple[Store, str, list[tuple[FileState, str]]]] = deque()
+        self._jobs: deque[tuple[Store | str, str, list[tuple[FileState, str]]]] = deque()
         self.pending: dict[str, int] = {}  # absolute path -> jobs that still hold it
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
 
-    def submit(self, store: Store, run_id: str, jobs: list[tuple[FileState, str]]) -> None:
+    def submit(self, store: Store | str, run_id: str, jobs: list[tuple[FileState, str]]) -> None:
         with self._cond:
             self._jobs.append((store, run_id, jobs))
             for state, _ in jobs:
@@ -326,9 +333,11 @@ class _Hasher:
                 self._cond.notify_all()
 
 
-def _record(store: Store, run_id: str, jobs: list[tuple[FileState, str]]) -> None:
+def _record(where: Store | str, run_id: str, jobs: list[tuple[FileState, str]]) -> None:
+    from ..store import open_store
     from ..store.files import FileRef, display_path
 
+    store = open_store(where) if isinstance(where, str) else where
     states = {state for state, _ in jobs}
     known = store.files.known_digests(states)
     digests = {}
@@ -349,11 +358,12 @@ _hasher = _Hasher()
 
 #: Run silently in a runner kernel before its first cell (see runner/engine.py).
 RUNNER_SETUP = (
-    "import os as _mlops_os\n"
-    "if _mlops_os.environ.get('JUPYTER_MLOPS_RUN_ID'):\n"
+    "try:\n"
     "    from jupyter_mlops.capture import files as _mlops_files\n"
     "    _mlops_files.start_runner_capture()\n"
-    "del _mlops_os\n"
+    "    del _mlops_files\n"
+    "except Exception:\n"  # a kernel without jupyter-mlops (or its store) runs the notebook all the same
+    "    pass\n"
 )
 
 __all__ = ["FileCapture", "RUNNER_SETUP", "capture_files", "finish_all", "flush", "ignoring", "start",

@@ -95,16 +95,9 @@ def hash_file(path: str | os.PathLike[str]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def project_root(store: Store) -> Path:
-    """The folder paths are relative to: the store folder's parent; for a database server, which
-    has no folder, the git work tree around the working directory, else that directory."""
-    if not config.is_url(store.location):
-        return Path(store.location).resolve().parent
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
+def project_root(store: Store | str) -> Path:
+    """The folder paths are relative to (see :func:`..config.project_root`)."""
+    return config.project_root(store if isinstance(store, str) else store.location)
 
 
 def display_path(store: Store, absolute: str | os.PathLike[str]) -> str:
