@@ -138,7 +138,8 @@ class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
 
     def papermill_execute_cells(self) -> None:
         if (self.control.language or "python").lower() == "python":  # files read and written: lineage
-            self._run_silently(RUNNER_SETUP, FLUSH_TIMEOUT)
+            # not waited for: the kernel runs it before the first cell, which is sent after it
+            self.kc.execute(RUNNER_SETUP, silent=True, store_history=False, allow_stdin=False)
         for index, cell in enumerate(self.nb.cells):
             if self.control.stopping:
                 break
