@@ -2,6 +2,11 @@
 
     python -m benchmarks.track_bench [--quick]
 
+Also: the cost of file capture (``--no-io`` against the default), 10,000 ``open()`` calls of
+files outside the project in a tracked cell against an untracked one, and the speed of
+hashing new file content (MB/s) and of finding an unchanged file's digest in the cache.
+``--quick`` measures fewer cells and a smaller file.
+
 Each variant runs 20 warm-up cells and then 200 measured ones, in a fresh IPython
 session of the same process (so every variant starts with an empty history: the
 execution record and a history snapshot grow with it). Snapshot and execution record
@@ -24,9 +29,13 @@ import textwrap
 import time
 
 WARM_UP, MEASURED = 20, 200
+OPENS_FILES, OPENS_EACH = 1000, 10  # 10,000 open() calls a cell
+HASH_MB = 512
 
 
-def median_ms(shell, cell: str, warm_up: int = WARM_UP, measured: int = MEASURED) -> float:
+def median_ms(shell, cell: str, warm_up: int = WARM_UP, measured: int = MEASURED,
+              namespace: dict | None = None) -> float:
+    shell.user_ns.update(namespace or {})
     shell.reset(new_session=True)
     times = []
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -70,6 +79,50 @@ def mlflow_reference(rounds: int = 100) -> float | None:
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else None
 
 
+def open_calls(shell, warm_up: int, measured: int) -> tuple[float, float]:
+    """10,000 open() calls of files outside the project (a temporary folder): untracked, tracked."""
+    unrelated = tempfile.mkdtemp(prefix="track-bench-unrelated-")
+    for i in range(OPENS_FILES):
+        with open(os.path.join(unrelated, f"f{i}.txt"), "w") as handle:
+            handle.write("x")
+    paths = {"_bench_paths": [os.path.join(unrelated, f"f{i}.txt") for i in range(OPENS_FILES)] * OPENS_EACH}
+    body = "for _p in _bench_paths:\n    open(_p).close()"
+    plain = median_ms(shell, body, warm_up, measured, paths)
+    tracked = median_ms(shell, "%%track --quiet\n" + body, warm_up, measured, paths)
+    return plain, tracked
+
+
+def hashing(megabytes: int, folder: str) -> tuple[float, float, float]:
+    """MB/s hashing a new file (in the page cache, as just written), MB/s of sha256 over bytes in
+    memory (the CPU's ceiling) and µs for an unchanged file's digest."""
+    import hashlib
+
+    from jupyter_mlops.store import open_store
+    from jupyter_mlops.store.files import FileState, hash_file
+
+    path = os.path.join(folder, "big.bin")
+    with open(path, "wb") as handle:
+        for _ in range(megabytes):
+            handle.write(os.urandom(1 << 20))
+    hash_file(path)  # page cache warm, as for a file a cell just wrote
+    start = time.perf_counter()
+    hash_file(path)
+    rate = megabytes * (1 << 20) / 1e6 / (time.perf_counter() - start)
+    store = open_store()
+    state = FileState.of(path)
+    store.files.digest(state)
+    start = time.perf_counter()
+    for _ in range(100):
+        store.files.digest(FileState.of(path))
+    cached_us = (time.perf_counter() - start) / 100 * 1e6
+    os.unlink(path)
+    data = os.urandom(64 << 20)
+    start = time.perf_counter()
+    hashlib.sha256(data).digest()
+    ceiling = len(data) / 1e6 / (time.perf_counter() - start)
+    return rate, ceiling, cached_us
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs, in seconds")
@@ -98,11 +151,24 @@ def main(argv: list[str] | None = None) -> int:
         quiet = median_ms(shell, "%%track --quiet\nx = 1", warm_up, measured)
         rows.append((label, plain, tracked, quiet))
 
+    os.environ.pop("JPY_SESSION_NAME", None)
+    no_io = median_ms(shell, "%%track --quiet --no-io\nx = 1", warm_up, measured)
+    with_io = median_ms(shell, "%%track --quiet\nx = 1", warm_up, measured)
+    opens_plain, opens_tracked = open_calls(shell, 2, 5 if quick else 20)
+    rate, ceiling, cached_us = hashing(64 if quick else HASH_MB, folder)
+
     print(f"%%track overhead on `x = 1`, median of {measured} cells after {warm_up} warm-up "
           "(snapshot and execution record included)")
     for label, plain, tracked, quiet in rows:
         print(f"  {label}: untracked {plain:.3f} ms; %%track {tracked:.2f} ms (+{tracked - plain:.2f} ms); "
               f"%%track --quiet {quiet:.2f} ms (+{quiet - plain:.2f} ms)")
+    print(f"  file capture on `x = 1`: %%track --quiet {with_io:.2f} ms, with --no-io {no_io:.2f} ms "
+          f"(capture adds {with_io - no_io:+.2f} ms)")
+    print(f"  {OPENS_FILES * OPENS_EACH:,} open() calls of files outside the project: untracked "
+          f"{opens_plain:.1f} ms, %%track {opens_tracked:.1f} ms "
+          f"(+{(opens_tracked / opens_plain - 1) * 100:.1f} %)")
+    print(f"  hashing new content: {rate:,.0f} MB/s ({64 if quick else HASH_MB} MB file in the page cache); "
+          f"sha256 of bytes in memory: {ceiling:,.0f} MB/s; an unchanged file's digest from the cache: {cached_us:.0f} µs")
     reference = mlflow_reference(3 if quick else 100)
     if reference is not None:
         print(f"  MLflow start_run + log_params + end_run (SQLite): {reference:.1f} ms")

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .capture.files import capture_files
+    from .capture.logged_files import log_input, log_output
     from .controls.api import controls
     from .models import (
         delete_model_alias,
@@ -39,11 +41,13 @@ _TRACKING = {
     "start_run", "end_run", "active_run", "log_param", "log_params", "log_metric", "log_metrics",
     "log_artifact", "set_tag", "set_tags", "output", "get_store",
 }
+_FILES = {"log_input": "logged_files", "log_output": "logged_files", "capture_files": "files"}
 _MODELS = {"register_model", "get_model", "list_models", "load_model", "set_model_alias", "delete_model_alias"}
 
 __all__ = [
     "__version__",
     "active_run",
+    "capture_files",
     "controls",
     "delete_model_alias",
     "end_run",
@@ -52,9 +56,11 @@ __all__ = [
     "list_models",
     "load_model",
     "log_artifact",
+    "log_input",
     "log_metric",
     "log_metrics",
     "log_param",
+    "log_output",
     "log_params",
     "output",
     "register_model",
@@ -77,6 +83,12 @@ def __getattr__(name: str) -> Any:
         from . import models
 
         value = getattr(models, name)
+        globals()[name] = value
+        return value
+    if name in _FILES:
+        import importlib
+
+        value = getattr(importlib.import_module(f".capture.{_FILES[name]}", __name__), name)
         globals()[name] = value
         return value
     if name == "controls":

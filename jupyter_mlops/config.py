@@ -54,6 +54,19 @@ def find_project_store(start: Path) -> Path:
     return _jupyter_data_dir() / "mlops"
 
 
+def project_root(location: str) -> Path:
+    """The folder a store's file paths are relative to: the store folder's parent; for a
+    database server, which has no folder, the git work tree around the working directory,
+    else that directory."""
+    if not is_url(location):
+        return Path(location).resolve().parent
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
 def _jupyter_data_dir() -> Path:
     env = os.environ.get("JUPYTER_DATA_DIR")
     if env:

@@ -46,6 +46,7 @@ def _track_options(func: Any) -> Any:
         argument("--tag", "-t", metavar="K=V", action="append", default=[], help=_OPTION_HELP["tag"]),
         argument("--no-snapshot", action="store_true", help=_OPTION_HELP["no_snapshot"]),
         argument("--quiet", "-q", action="store_true", help=_OPTION_HELP["quiet"]),
+        argument("--no-io", action="store_true", help="do not record the files the cell reads and writes"),
     ]):
         func = decorate(func)
     return func
@@ -76,7 +77,7 @@ def _options(args: Any) -> TrackOptions:
             raise UsageError(f"{flag} must not be empty")
     return TrackOptions(name=args.name, experiment=args.experiment or "default",
                         params=tuple(dict.fromkeys(args.param)), metrics=tuple(dict.fromkeys(args.metric)),
-                        tags=tags, snapshot=not args.no_snapshot, quiet=args.quiet)
+                        tags=tags, snapshot=not args.no_snapshot, quiet=args.quiet, io=not args.no_io)
 
 
 # --- the magics ----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any
 from .. import config, tracking
 from ..environment import capture_environment
 from ..errors import InvalidInput, MlopsError, ParamConflict, RunError
+from . import files
 from .execution import build_record, kernel_history
 from .notebook import (
     NotebookUnreadable,
@@ -60,6 +61,7 @@ class TrackOptions:
     tags: dict[str, str] = field(default_factory=dict)
     snapshot: bool = True
     quiet: bool = False
+    io: bool = True  # record the files read and written (capture/files.py)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class TrackedRun:
         self.captured_params = captured
         self.started = time.monotonic()
         self._sampler: SystemSampler | None = None
+        self._files: files.FileCapture | None = None
 
     @property
     def id(self) -> str:
@@ -122,6 +125,8 @@ class TrackedRun:
             raise
         except Exception as exc:  # noqa: BLE001 - the run is recorded without system metrics
             warn(f"system metrics are not recorded: {exc}")
+        if options.io:
+            tracked._files = files.start(tracked.run.store, tracked.id, notebook=tracked.notebook_path)
         return tracked
 
     @classmethod
@@ -196,6 +201,8 @@ class TrackedRun:
         record = RunError.from_dict(error)
         error = self._located(record).to_dict() if record is not None else None
         try:
+            if self._files is not None:
+                self._files.stop()
             if self._sampler is not None:
                 self._sampler.stop()
             if not self.attached and self.run.status != "running":

@@ -18,13 +18,14 @@ from .compare import register_diff
 from .enable import register_enable
 from .exchange import register_exchange
 from .execute import EXECUTE_COMMANDS
+from .lineage import register as register_lineage
 from .models import register as register_models
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
 _COMMANDS: list[Callable[[Any], None]] = [register_runs, register_show, register_exchange,
                                           register_enable, *EXECUTE_COMMANDS, register_diff,
-                                          register_models]
+                                          register_models, register_lineage]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -211,6 +211,7 @@ def register_pipeline(commands: Any) -> None:
     sub.add_argument(
         "--force", action="store_true", help="run every step, even those whose result is cached"
     )
+    sub.add_argument("--dry-run", action="store_true", help="list what would run and why; run nothing")
     add_executor_options(
         sub, "how many steps run at once (default: as many as can, up to the CPU count)"
     )
@@ -220,6 +221,8 @@ def _pipeline(args: argparse.Namespace) -> int:
     from ..runner.errors import Interrupted
     from ..runner.pipeline import run_pipeline
 
+    if args.dry_run:
+        return _dry_run(args)
     with warnings_to_stderr("pipeline"):
         try:
             result = run_pipeline(
@@ -236,6 +239,14 @@ def _pipeline(args: argparse.Namespace) -> int:
             return EXIT_INTERRUPTED
     _print_pipeline(result)
     return EXIT_OK if result.ok else EXIT_RUN_FAILED
+
+
+def _dry_run(args: argparse.Namespace) -> int:
+    from ..runner.dry_run import plan_pipeline, plan_text
+    from ..runner.pipeline import Pipeline
+
+    sys.stdout.write(plan_text(plan_pipeline(Pipeline.load(args.file), args.store, force=args.force)))
+    return EXIT_OK
 
 
 def _print_pipeline(result: Any) -> None:

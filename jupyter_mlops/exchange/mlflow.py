@@ -137,6 +137,8 @@ def _export_run(client: Any, store: Store, run: Run, exp_id: str, parent: str | 
     tags.update(run.tags)
     if run.note:
         tags["mlflow.note.content"] = run.note
+    if run.user:
+        tags["mlflow.user"] = run.user
     if parent:
         tags["mlflow.parentRunId"] = parent
     params_json = json.dumps(run.params)
@@ -255,7 +257,8 @@ def _import_run(client: Any, store: Store, their: Any, experiment: str, status: 
     run_id = new_run_id()
     store.create_run(run_id, name=name, experiment=experiment, parent_id=parent, source=source,
                      params=params, tags=kept, started_at=(their.info.start_time or 0) / 1000,
-                     host="imported-from-mlflow", pid=0, note=note)
+                     host="imported-from-mlflow", pid=0, note=note,
+                     user=tags.get("mlflow.user") or their.info.user_id or None)
     series = {}
     for key in their.data.metrics:
         points = client.get_metric_history(their.info.run_id, key)

@@ -66,6 +66,7 @@ def run_detail_json(run: Run) -> str:
     record = run.to_dict()
     record["artifacts"] = [a.__dict__ for a in run.artifacts()]
     record["execution_record"] = [c.__dict__ for c in run.execution_record()]
+    record["files"] = [f.to_dict() for f in run.files()]
     return strict_json(record) + "\n"
 
 

@@ -91,6 +91,7 @@ def run_detail_text(run: Run) -> str:
         f"run {run.id}  {run.name}",
         f"  experiment  {run.experiment}",
         f"  status      {run.status}",
+        f"  user        {run.user or '-'}",
         f"  source      {run.source}" + (f"  ({run.notebook_path})" if run.notebook_path else ""),
         f"  started     {format_time(run.started_at)}",
         f"  ended       {format_time(run.ended_at)}  ({format_duration(run.duration)})",
@@ -113,6 +114,10 @@ def run_detail_text(run: Run) -> str:
     if run.error:
         lines.append("error:")
         lines.append(f"  {describe_error(run.error)}")
+    files = run.files()
+    if files:
+        lines.append("files (read and written):")
+        lines.extend(f"  {f.role:6}  {f.path}  {f.short_digest}  ({f.size} bytes)" for f in files)
     artifacts = run.artifacts()
     if artifacts:
         lines.append("artifacts:")

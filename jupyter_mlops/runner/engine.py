@@ -16,6 +16,8 @@ from nbclient.exceptions import CellExecutionError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NotebookExecutionManager
 
+from ..capture.files import RUNNER_SETUP
+
 if TYPE_CHECKING:
     import nbformat
 
@@ -31,6 +33,9 @@ FLUSH_TRACKING = (
     "_mlops_tracking = _mlops_sys.modules.get('jupyter_mlops.tracking')\n"
     "if _mlops_tracking is not None:\n"
     "    _mlops_tracking._at_exit()\n"
+    "_mlops_files = _mlops_sys.modules.get('jupyter_mlops.capture.files')\n"
+    "if _mlops_files is not None:\n"
+    "    _mlops_files.finish_all()\n"
 )
 FLUSH_TIMEOUT = 60.0
 #: How many kernels an execution may launch before giving up (the first one included).
@@ -156,6 +161,9 @@ class RunnerNotebookClient(PapermillNotebookClient):  # type: ignore[misc]
             return
 
     def papermill_execute_cells(self) -> None:
+        if (self.control.language or "python").lower() == "python":  # files read and written: lineage
+            # not waited for: the kernel runs it before the first cell, which is sent after it
+            self.kc.execute(RUNNER_SETUP, silent=True, store_history=False, allow_stdin=False)
         for index, cell in enumerate(self.nb.cells):
             if self.control.stopping:
                 break

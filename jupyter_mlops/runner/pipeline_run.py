@@ -12,14 +12,13 @@ from ..errors import RunError, describe_error
 from ..store import open_store
 from ..store.ids import new_run_id
 from .batch import close_parent, open_parent
-from .cache import cache_key, find_cached, reuse
+from .cache import cache_key, check_cache, resolved_parameters, reuse
 from .errors import Interrupted, ParameterError
 from .execute import ExecutionResult
 from .executors import make_executor
 from .heartbeat import beating
-from .parameters import coerce
 from .progress import Progress
-from .references import MissingOutput, substitute
+from .references import MissingOutput
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -169,11 +168,7 @@ class PipelineRun:
     def _start(self, step: Step) -> None:
         outputs = {name: r.outputs for name, r in self.results.items()}
         try:
-            resolved = substitute(step.parameters, outputs)
-            parameters = {
-                key: coerce((step.target.specs or {}).get(key), key, value)
-                for key, value in resolved.items()
-            }
+            parameters = resolved_parameters(step, outputs)
         except (MissingOutput, ParameterError) as exc:
             self._settle(self._failed_without_running(step, exc))
             return
@@ -185,7 +180,11 @@ class PipelineRun:
             "kernel": step.target.kernel_name,
         }
         if not self.force:
-            earlier = find_cached(self.store, key)
+            check = check_cache(self.store, key)
+            earlier = check.run
+            if check.reason:  # an earlier execution exists, but its input files changed
+                self.bar.note(f"{step.name}: {check.reason}")
+                tags["rerun_reason"] = check.reason[:250]
             if earlier is not None:
                 run_id = reuse(
                     self.store,

@@ -35,6 +35,7 @@ class MlopsApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         from .handlers import routes
+        from .lineage import lineage_routes
         from .models import model_routes
 
-        self.handlers.extend([*model_routes("mlops/api"), *routes()])  # before routes()' catch-all
+        self.handlers.extend([*model_routes("mlops/api"), *lineage_routes("mlops/api"), *routes()])  # before routes()' catch-all

@@ -78,6 +78,7 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
     record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
     record["has_snapshot"] = store.snapshot_digest(run.id) is not None
+    record["files"] = [ref.to_dict() for ref in store.files.of_run(run.id)]
     return record
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     import nbformat
 
+    from .files import FileRef
     from .history import MetricHistory
     from .sqlstore import Store
 
@@ -64,6 +65,7 @@ class Run:
     outputs: dict[str, Any] = field(default_factory=dict)
     host: str | None = None
     pid: int | None = None
+    user: str | None = None
     _store: Store | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
@@ -117,6 +119,10 @@ class Run:
     def execution_record(self) -> list[ExecutedCell]:
         return self._require_store().execution_record(self.id)
 
+    def files(self, role: str | None = None) -> list[FileRef]:
+        """The files this run read (``role="input"``) and wrote (``"output"``)."""
+        return self._require_store().files.of_run(self.id, role)
+
     def children(self) -> list[Run]:
         store = self._require_store()
         return store.search_runs(f"parent_id = '{self.id}'", order_by="started_at", limit=None)
@@ -142,6 +148,7 @@ class Run:
             "outputs": self.outputs,
             "host": self.host,
             "pid": self.pid,
+            "user": self.user,
         }
 
 

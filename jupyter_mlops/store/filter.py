@@ -35,6 +35,7 @@ ATTRIBUTES: dict[str, str] = {
     "parent_id": "text",
     "notebook_path": "text",
     "note": "text",
+    "user": "text",
     "started_at": "time",
     "ended_at": "time",
     "duration": "number",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
 )
 
@@ -52,6 +54,7 @@ runs = Table(
     Column("env", Text),  # JSON
     Column("error", Text),  # JSON: ename, evalue, traceback, cell
     Column("snapshot", String(64)),  # blob digest of the notebook snapshot
+    Column("user", String(256)),  # who ran it (schema v5): JUPYTERHUB_USER, else the login name
     Index("ix_runs_experiment_started", "experiment", "started_at"),
     Index("ix_runs_started", "started_at"),
     Index("ix_runs_status", "status"),
@@ -197,7 +200,36 @@ model_alias_history = Table(
     Index("ix_model_alias_history", "model", "alias", "at"),
 )
 
-RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells)
+# Lineage (schema v5): the files each run read and wrote, and a cache of file digests by
+# (path, size, mtime) that every process of the store shares, so unchanged files are hashed once.
+run_files = Table(
+    "run_files",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("role", String(8), primary_key=True),  # "input" or "output"
+    Column("path", Text, primary_key=True),  # relative to the project root when inside it
+    Column("digest", String(80), nullable=False),  # "sha256:<hex>"
+    Column("size", BigInteger),
+    Column("modified_at", Float),
+    Column("name", String(256)),
+    Column("context", String(256)),
+    Column("details", Text),  # JSON: a DataFrame's rows and columns
+    Column("recorded_at", Float, nullable=False),
+    Index("ix_run_files_path", "path", "role"),
+    Index("ix_run_files_digest", "digest"),
+)
+
+file_digests = Table(
+    "file_digests",
+    metadata,
+    Column("path", Text, primary_key=True),  # absolute
+    Column("size", BigInteger, primary_key=True),
+    Column("mtime_ns", BigInteger, primary_key=True),
+    Column("digest", String(80), nullable=False),
+    Column("hashed_at", Float, nullable=False),
+)
+
+RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells, run_files)
 
 
 def _create(*tables: Table) -> Callable[[Connection], None]:
@@ -208,12 +240,30 @@ def _create(*tables: Table) -> Callable[[Connection], None]:
     return migrate
 
 
+def _add_columns(conn: Connection, table: Table, *names: str) -> None:
+    """ALTER TABLE ... ADD COLUMN for columns a store made by an older version lacks (a new
+    store already has them: its first step creates the table as it is now)."""
+    present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+    quote = conn.dialect.identifier_preparer.quote
+    for name in names:
+        if name not in present:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(name)} {kind}")
+
+
+def _lineage(conn: Connection) -> None:
+    _add_columns(conn, runs, "user")
+    _create(run_files, file_digests)(conn)
+
+
 # Version N is reached by applying MIGRATIONS[N - 1]. Append only; never edit a released step.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(meta, runs, params, latest_metrics, metric_chunks, tags, artifacts),
     _create(outputs, executed_cells),
     _create(snapshot_blobs),
     _create(models, model_versions, model_aliases, model_alias_history),
+    _lineage,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -53,6 +53,8 @@ from .history import MetricHistory, pack
 from .query import apply_order, compile_filter, param_columns, runs_query
 
 if TYPE_CHECKING:
+    from .files import FileRecords
+    from .lineage import Lineage
     from .registry import ModelRegistry
 
 HEARTBEAT_TIMEOUT = 30.0
@@ -162,6 +164,19 @@ class Store:
 
         return ModelRegistry(self)
 
+    @functools.cached_property
+    def files(self) -> FileRecords:
+        """The files runs read and wrote, and the digest cache (lineage)."""
+        from .files import FileRecords
+
+        return FileRecords(self)
+
+    def lineage(self, run_id: str | None = None, path: str | None = None) -> Lineage:
+        """Runs, files and model versions linked to a run or a file, upstream and downstream."""
+        from .lineage import build_lineage
+
+        return build_lineage(self, run_id=run_id, path=path)
+
     @property
     def blobs(self) -> BlobStore:
         if self._blobs is None:
@@ -221,10 +236,12 @@ class Store:
         pid: int | None = None,
         host: str | None = None,
         note: str = "",
+        user: str | None = None,
     ) -> None:
         new = NewRun(name=name, experiment=experiment, parent_id=parent_id, source=source,
                      notebook_path=notebook_path, env=env, started_at=time.time() if started_at is None else started_at,
-                     pid=os.getpid() if pid is None else pid, host=host or HOST, note=note)
+                     pid=os.getpid() if pid is None else pid, host=host or HOST, note=note,
+                     user=user or config.current_user())
         with self._write() as conn:
             if parent_id is not None:
                 self._require_run(conn, parent_id)
@@ -662,7 +679,7 @@ class Store:
                 params=params[row.id], metrics=metrics[row.id], tags=tags[row.id], note=row.note or "",
                 notebook_path=row.notebook_path, source=row.source, env=_json_or_none(row.env) or {},
                 error=_json_or_none(row.error), outputs=outputs[row.id], host=row.host, pid=row.pid,
-                _store=self,
+                user=row.user, _store=self,
             )
             for row in rows
         ]
@@ -782,6 +799,7 @@ class NewRun:
     pid: int = field(default_factory=os.getpid)
     host: str = HOST
     note: str = ""
+    user: str | None = field(default_factory=config.current_user)
 
     def __post_init__(self) -> None:
         validate_name("run name", self.name)
@@ -794,7 +812,7 @@ class NewRun:
             "parent_id": self.parent_id, "started_at": self.started_at, "heartbeat_at": self.started_at,
             "host": self.host, "pid": self.pid, "note": self.note, "notebook_path": self.notebook_path,
             "source": self.source, "env": json.dumps(dict(self.env)) if self.env else None,
-            "snapshot": snapshot,
+            "snapshot": snapshot, "user": self.user,
         }
         if end is not None:
             row.update(_end_columns(*end))

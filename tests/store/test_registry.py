@@ -197,7 +197,7 @@ def test_a_version_3_store_is_upgraded_in_place(store_dir: Path) -> None:
     version = store.models.register("legacy", "0000000000aaaaa", "model.pkl", alias="production")
     assert version.version == 1 and store.models.resolve("legacy@production").path().read_bytes() == b"old weights"
     db = sqlite3.connect(store_dir / "mlops.db")
-    assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == "4"
+    assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == str(schema.SCHEMA_VERSION)
     assert store.get_run("0000000000aaaaa").name == "old"
 
 

@@ -1,0 +1,370 @@
+"""Files a run read and wrote, seen through Python's audit hooks.
+
+Every ``open`` of a file in this interpreter (``open``, ``os.open``, and so pandas, numpy,
+joblib, torch ...) raises the audit event ``open`` with the path and the OS flags. One
+process-wide hook, installed on first use (audit hooks cannot be removed), notes the paths
+while a capture is active and returns at once otherwise, and for every other event.
+
+When a capture stops, the paths are filtered (the interpreter's own files, site-packages,
+the store, the notebook, ``/proc``, ``/dev``, ``/sys``, temporary folders), stat'ed, and
+handed to one background thread that hashes new content (see :mod:`..store.files`) and
+writes the run's file records; the next cell is not held up, unless it opens for writing a
+file still being hashed, and then only until that file is done.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import site
+import stat
+import sys
+import tempfile
+import threading
+from _thread import get_ident
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store.files import FileState
+    from ..store.sqlstore import Store
+
+logger = logging.getLogger("jupyter_mlops.capture")
+
+_READ, _WRITE, _FIRST_READ = 1, 2, 4
+_ACCESS = {os.O_RDONLY: _READ, os.O_WRONLY: _WRITE, os.O_RDWR: _READ | _WRITE}
+FLUSH_TIMEOUT = 600.0
+
+_captures: list[FileCapture] = []
+_ignored_threads: set[int] = set()
+_watching = False  # a capture is active, or files are being hashed: the hook has work
+_hook_installed = False
+_state_lock = threading.Lock()
+
+
+def _audit(event: str, args: tuple) -> None:  # type: ignore[type-arg]
+    if not _watching or event != "open":
+        return
+    try:
+        if get_ident() in _ignored_threads:
+            return
+        path, _mode, flags = args
+        if isinstance(path, int) or path is None:
+            return
+        kind = _ACCESS.get(flags & os.O_ACCMODE, _READ)
+        if flags & os.O_TRUNC:  # "w+": what it reads back is what it wrote, not an input
+            kind = _WRITE
+        for capture in _captures:
+            seen = capture.seen
+            before = seen.get(path)
+            seen[path] = (kind | (_FIRST_READ if kind & _READ else 0)) if before is None else before | kind
+        if kind & _WRITE and _hasher.pending:
+            _hasher.wait_for(os.path.abspath(os.fsdecode(path)))
+    except Exception:  # noqa: BLE001 - an audit hook that raises would break the user's open()
+        return
+
+
+def _install_hook() -> None:
+    global _hook_installed
+    if not _hook_installed:
+        sys.addaudithook(_audit)
+        _hook_installed = True
+        atexit.register(finish_all)
+
+
+def _update_watching() -> None:
+    global _watching
+    _watching = bool(_captures) or bool(_hasher.pending)
+
+
+@contextlib.contextmanager
+def ignoring() -> Iterator[None]:
+    """Opens in this thread are not recorded (the package's own reads, such as hashing)."""
+    ident = get_ident()
+    already = ident in _ignored_threads
+    _ignored_threads.add(ident)
+    try:
+        yield
+    finally:
+        if not already:
+            _ignored_threads.discard(ident)
+
+
+# --- what is left out -----------------------------------------------------------------------
+
+
+def _interpreter_prefixes() -> tuple[str, ...]:
+    """Folders whose files are never a run's data: the interpreter's, its packages' and ours."""
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             str(Path(__file__).resolve().parents[1])}  # this package, wherever it is installed
+    with contextlib.suppress(Exception):
+        found.update(site.getsitepackages())
+    with contextlib.suppress(Exception):
+        found.add(site.getusersitepackages())
+    home = Path.home()
+    found.update(str(home / name) for name in (".cache", ".ipython", ".jupyter", ".local/share/jupyter",
+                                               ".config/matplotlib", ".matplotlib"))
+    for env in ("IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "MPLCONFIGDIR"):
+        if os.environ.get(env):
+            found.add(os.environ[env])
+    return _normal_prefixes(found)
+
+
+def _system_prefixes() -> tuple[str, ...]:
+    """The system's and temporary folders: left out unless the project itself lies inside one
+    (a project under /tmp still has data)."""
+    return _normal_prefixes({"/proc", "/dev", "/sys", "/usr", "/etc", "/tmp", "/var/tmp", tempfile.gettempdir()})
+
+
+def _normal_prefixes(paths: set[str]) -> tuple[str, ...]:
+    result = set()
+    for path in paths:
+        if path and os.path.abspath(path) != os.sep:
+            result.add(os.path.abspath(path).rstrip(os.sep) or os.sep)
+            result.add(os.path.realpath(path).rstrip(os.sep) or os.sep)
+    return tuple(sorted(result))
+
+
+_left_out: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
+def _inside(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p + os.sep) for p in prefixes)
+
+
+# --- captures ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FileCapture:
+    """The files opened while it is active, for run ``run_id`` of ``store``."""
+
+    store: Store | str  # a Store, or the location of one to open when the capture stops
+    run_id: str
+    exclude: tuple[str, ...] = ()
+    root: str | None = None  # the project root
+    seen: dict[object, int] = field(default_factory=dict)
+    cwd: str = field(default_factory=os.getcwd)
+
+    def stop(self) -> None:
+        """Stop noting files; hash and record what was seen, in the background."""
+        with _state_lock:
+            if self in _captures:
+                _captures.remove(self)
+            _update_watching()
+        if self.seen:
+            jobs = self.files()
+            if jobs:
+                _hasher.submit(self.store, self.run_id, jobs)
+
+    def files(self) -> list[tuple[FileState, str]]:
+        """(state, role) of each regular file seen, outside the left-out folders."""
+        from ..store.files import FileState
+
+        global _left_out
+        if _left_out is None:
+            _left_out = (_interpreter_prefixes(), _system_prefixes())
+        always, system = _left_out[0] + self.exclude, _left_out[1]
+        root = (self.root,) if self.root else ()
+
+        def left_out(path: str) -> bool:
+            return _inside(path, always) or (_inside(path, system) and not _inside(path, root))
+
+        found = []
+        for raw, bits in dict(self.seen).items():  # a copy: another thread may still be opening
+            try:
+                text = os.fsdecode(raw)  # type: ignore[arg-type]
+                absolute = os.path.normpath(os.path.join(self.cwd, text))
+                if "__pycache__" in absolute or left_out(absolute):
+                    continue
+                real = os.path.realpath(absolute)
+                if real != absolute and left_out(real):
+                    continue
+                st = os.stat(absolute)
+            except (OSError, TypeError, ValueError):
+                continue  # gone already (a scratch file), or not a path
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            state = FileState(absolute, st.st_size, st.st_mtime_ns)
+            if bits & _FIRST_READ:
+                found.append((state, "input"))
+            if bits & _WRITE:
+                found.append((state, "output"))
+        return found
+
+
+def start(store: Store | str, run_id: str, *,
+          notebook: str | os.PathLike[str] | None = None) -> FileCapture | None:
+    """Start noting the files this process opens for run ``run_id`` of ``store`` (a Store or a
+    location); None when that run is being captured already (a ``%%track`` cell inside a
+    runner-executed notebook)."""
+    _install_hook()
+    location = store if isinstance(store, str) else store.location
+    exclude = set()
+    if not _is_url(location):
+        exclude.add(location)
+    blobs = os.environ.get("JUPYTER_MLOPS_BLOBS")
+    if blobs:
+        exclude.add(blobs)
+    notebook = notebook or os.environ.get("JUPYTER_MLOPS_NOTEBOOK")
+    if notebook:
+        exclude.add(os.fspath(notebook))
+    from ..config import project_root
+
+    root = project_root(location)
+    capture = FileCapture(store, run_id, _normal_prefixes(exclude), str(root))
+    with _state_lock:
+        if any(c.run_id == run_id and _location(c.store) == location for c in _captures):
+            return None
+        _captures.append(capture)
+        _update_watching()
+    return capture
+
+
+def _is_url(location: str) -> bool:
+    return "://" in location
+
+
+def _location(store: Store | str) -> str:
+    return store if isinstance(store, str) else store.location
+
+
+@contextlib.contextmanager
+def capture_files(run: object | None = None) -> Iterator[FileCapture | None]:
+    """Record the files opened inside the block as inputs and outputs of ``run`` (default:
+    the active run); ``with mlops.start_run()`` alone does not capture them."""
+    from ..errors import NoActiveRun
+    from ..tracking import active_run
+
+    target = run if run is not None else active_run()
+    if target is None:
+        raise NoActiveRun("capture_files() needs a run: start one with mlops.start_run() or pass run=")
+    capture = start(target.store, target.id)  # type: ignore[attr-defined]
+    try:
+        yield capture
+    finally:
+        if capture is not None:
+            capture.stop()
+
+
+def start_runner_capture() -> FileCapture | None:
+    """In a kernel the runner executes (``JUPYTER_MLOPS_RUN_ID`` set): capture the whole notebook."""
+    from .. import config
+
+    run_id = os.environ.get(config.RUN_ID_ENV)
+    if not run_id:
+        return None
+    # the store is opened when the notebook is done (SQLAlchemy is not imported for nothing)
+    return start(config.resolve_location(), run_id)
+
+
+def finish_all(timeout: float = FLUSH_TIMEOUT) -> None:
+    """Stop every capture and wait until their files are recorded (the end of a runner
+    notebook, interpreter exit)."""
+    for capture in list(_captures):
+        capture.stop()
+    flush(timeout)
+
+
+def flush(timeout: float | None = FLUSH_TIMEOUT) -> bool:
+    """Wait until every file handed to the background thread is hashed and recorded."""
+    return _hasher.wait_idle(timeout)
+
+
+# --- hashing in the background -----------------------------------------------------------------
+
+
+class _Hasher:
+    """One thread that hashes files and writes file records, oldest job first."""
+
+    def __init__(self) -> None:
+        self._jobs: deque[tuple[Store | str, str, list[tuple[FileState, str]]]] = deque()
+        self.pending: dict[str, int] = {}  # absolute path -> jobs that still hold it
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, store: Store | str, run_id: str, jobs: list[tuple[FileState, str]]) -> None:
+        with self._cond:
+            self._jobs.append((store, run_id, jobs))
+            for state, _ in jobs:
+                self.pending[state.path] = self.pending.get(state.path, 0) + 1
+            _update_watching()
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="mlops-file-digests", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+
+    def wait_for(self, path: str) -> None:
+        if self._thread is not None and get_ident() == self._thread.ident:
+            return
+        with self._cond:
+            self._cond.wait_for(lambda: path not in self.pending, timeout=FLUSH_TIMEOUT)
+
+    def wait_idle(self, timeout: float | None) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: not self.pending and not self._jobs, timeout=timeout)
+
+    def _loop(self) -> None:
+        _ignored_threads.add(get_ident())
+        while True:
+            with self._cond:
+                if not self._jobs and not self._cond.wait_for(lambda: bool(self._jobs), timeout=30):
+                    self._thread = None  # idle: the next submit starts a fresh thread
+                    return
+                store, run_id, jobs = self._jobs[0]
+            try:
+                _record(store, run_id, jobs)
+            except Exception as exc:  # noqa: BLE001 - lineage is lost for this run, the work is not
+                logger.warning("jupyter-mlops: could not record the files of run %s: %s", run_id, exc)
+            with self._cond:
+                self._jobs.popleft()
+                for state, _ in jobs:
+                    left = self.pending.get(state.path, 1) - 1
+                    if left > 0:
+                        self.pending[state.path] = left
+                    else:
+                        self.pending.pop(state.path, None)
+                _update_watching()
+                self._cond.notify_all()
+
+
+def _record(where: Store | str, run_id: str, jobs: list[tuple[FileState, str]]) -> None:
+    from ..store import open_store
+    from ..store.files import FileRef, display_path
+
+    store = open_store(where) if isinstance(where, str) else where
+    states = {state for state, _ in jobs}
+    known = store.files.known_digests(states)
+    digests = {}
+    for state in states:
+        if state.key not in known:
+            try:
+                digests[state] = store.files.digest(state)
+            except OSError as exc:
+                logger.warning("jupyter-mlops: %s not recorded: %s", state.path, exc)
+        else:
+            digests[state] = known[state.key]
+    refs = [FileRef(path=display_path(store, state.path), role=role, digest=digests[state], size=state.size,
+                    modified_at=state.mtime_ns / 1e9) for state, role in jobs if state in digests]
+    store.files.record(run_id, refs)
+
+
+_hasher = _Hasher()
+
+#: Run silently in a runner kernel before its first cell (see runner/engine.py).
+RUNNER_SETUP = (
+    "try:\n"
+    "    from jupyter_mlops.capture import files as _mlops_files\n"
+    "    _mlops_files.start_runner_capture()\n"
+    "    del _mlops_files\n"
+    "except Exception:\n"  # a kernel without jupyter-mlops (or its store) runs the notebook all the same
+    "    pass\n"
+)
+
+__all__ = ["FileCapture", "RUNNER_SETUP", "capture_files", "finish_all", "flush", "ignoring", "start",
+           "start_runner_capture"]
