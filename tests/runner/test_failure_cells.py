@@ -8,7 +8,7 @@ import json
 import os
 
 import nbformat
-from mlops_runner_support import write_notebook
+from tests.support.runner import write_notebook
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner import run_notebook, sweep

@@ -9,7 +9,7 @@ import signal
 import time
 
 import nbformat
-from mlops_runner_support import (
+from tests.support.runner import (
     SLEEPING_CELL,
     kernels_of,
     signal_cli,

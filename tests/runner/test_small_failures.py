@@ -10,7 +10,7 @@ import sys
 
 import nbformat
 import pytest
-from mlops_runner_support import signal_cli, start_cli, wait_until, write_notebook
+from tests.support.runner import signal_cli, start_cli, wait_until, write_notebook
 
 import jupyter_mlops as mlops
 from jupyter_mlops.cli import main

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from mlops_runner_support import write_notebook
+from tests.support.runner import write_notebook
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.store import open_store

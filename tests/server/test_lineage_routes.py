@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from jupyter_server.utils import url_path_join
-from mlops_server_support import body
+from tests.support.server import body
 
 import jupyter_mlops as mlops
 from jupyter_mlops.capture import files as capture

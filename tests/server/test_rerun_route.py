@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mlops_server_support import body
+from tests.support.server import body
 
 from jupyter_mlops.store import open_store
 
