@@ -24,7 +24,15 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from tornado import web
 
 from .._version import __version__
-from ..errors import FilterSyntaxError, InvalidInput, MlopsError, RunNotFound, StoreError
+from ..errors import (
+    CorruptStore,
+    FilterSyntaxError,
+    InvalidInput,
+    MlopsError,
+    RunNotFound,
+    RunStillRunning,
+    StoreError,
+)
 from . import payloads
 from .compare import compare_runs
 from .paths import (
@@ -42,6 +50,9 @@ if TYPE_CHECKING:
     from .app import MlopsApp
 
 T = TypeVar("T")
+
+#: The largest request body read: a PATCH of a note and tags, or a re-run's params.
+MAX_BODY_BYTES = 1 << 20
 
 #: Content types an artifact is served with; anything else goes out as a plain download.
 SAFE_ARTIFACT_TYPES = {
@@ -64,10 +75,6 @@ class ApiError(web.HTTPError):
         self.error = error
         self.detail = detail
         self.extra = extra
-
-
-class RunStillRunning(MlopsError):
-    """The run cannot be changed this way while it runs."""
 
 
 def _status_of(exc: MlopsError) -> tuple[int, str]:
@@ -97,6 +104,8 @@ def api_error(exc: MlopsError, parameter: str | None = None) -> ApiError:
     extra: dict[str, Any] = {}
     if isinstance(exc, FilterSyntaxError):
         extra = {"position": exc.position, "reason": exc.reason, "text": exc.text}
+    if isinstance(exc, CorruptStore):  # the sidebar knows store_unavailable; this says why
+        extra = {"corrupt": True, "file": exc.path}
     if parameter:
         extra["parameter"] = parameter
     return ApiError(status, code, str(exc), **extra)
@@ -105,6 +114,7 @@ def api_error(exc: MlopsError, parameter: str | None = None) -> ApiError:
 _HTTP_CODES = {
     400: "bad_request",
     403: "forbidden",
+    413: "body_too_large",
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
@@ -166,13 +176,25 @@ class MlopsHandler(ExtensionHandlerMixin, APIHandler):
         return value
 
     def json_body(self) -> Any:
-        if not self.request.body:
+        """The request's JSON body (None when empty); at most ``MAX_BODY_BYTES``."""
+        body = self.request.body
+        if not body:
             return None
-        try:
-            return json.loads(self.request.body)
-        except ValueError as exc:
+        if len(body) > MAX_BODY_BYTES:
             raise ApiError(
-                400, "invalid_json", f"the request body is not valid JSON: {exc}"
+                413,
+                "body_too_large",
+                f"the request body is {len(body)} bytes; this API takes at most {MAX_BODY_BYTES}",
+            )
+        try:
+            return json.loads(body)
+        except RecursionError:
+            raise ApiError(
+                400, "invalid_json", "the request body nests JSON too deeply to be read"
+            ) from None
+        except ValueError as exc:  # also numbers of more digits than Python converts
+            raise ApiError(
+                400, "invalid_json", f"the request body is not valid JSON: {str(exc)[:200]}"
             ) from None
 
     # --- the store ------------------------------------------------------------------
@@ -274,8 +296,9 @@ class RunsHandler(MlopsHandler):
 
 
 class RunHandler(MlopsHandler):
-    """``GET``/``PATCH``/``DELETE runs/{id}``. PATCH takes ``name``, ``note`` and ``tags`` (which
-    replaces the run's tags); a running run is not deleted."""
+    """``GET``/``PATCH``/``DELETE runs/{id}`` (whole ids only). PATCH takes ``name``, ``note``
+    and ``tags`` (which replaces the run's tags); DELETE answers ``{"deleted": ID, "children":
+    N}`` (child runs go with their parent) and refuses a running run with 409."""
 
     @web.authenticated
     @authorized
@@ -291,24 +314,15 @@ class RunHandler(MlopsHandler):
         except MlopsError as exc:
             raise api_error(exc) from None
         store = await self.required_store()
-        run = await self.call(store.get_run, run_id)
-        await self.call(store.update_run, run.id, **changes)
-        self.write_json(await self.call(payloads.run_detail, store, run.id))
+        await self.call(store.update_run, run_id, **changes)
+        self.write_json(await self.call(payloads.run_detail, store, run_id))
 
     @web.authenticated
     @authorized
     async def delete(self, run_id: str) -> None:
         store = await self.required_store()
-        run = await self.call(store.get_run, run_id)
-        if run.status == "running":
-            raise api_error(
-                RunStillRunning(
-                    f"run {run.id} is still running; wait for it to end (or stop its kernel) before deleting it"
-                )
-            )
-        await self.call(store.delete_run, run.id)
-        self.set_status(204)
-        self.finish()
+        children = await self.call(store.delete_run, run_id, refuse_running=True)
+        self.write_json({"deleted": run_id, "children": children})
 
 
 class MetricHandler(MlopsHandler):

@@ -13,6 +13,8 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MlopsError
+from ..store.artifact_names import check_artifact_name as check_artifact_name  # the store's rule
+from ..store.previews import Preview
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -36,7 +38,10 @@ def _finite_or_text(value: float) -> float | str:
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` with non-finite floats as text, tuples as lists and keys as strings."""
+    """``value`` with non-finite floats as text, tuples as lists, keys as strings, and a long
+    value of a list as its preview marker."""
+    if isinstance(value, Preview):
+        return value.to_json()
     if isinstance(value, float):
         return _finite_or_text(value)
     if isinstance(value, dict):
@@ -73,7 +78,7 @@ def runs_page(
         parse_order_by(order_by or "")
         return {"runs": [], "total": 0}
     runs = store.search_runs(
-        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset
+        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset, previews=True
     )
     if offset == 0 and len(runs) < limit:
         total = len(runs)
@@ -124,23 +129,6 @@ def snapshot_bytes(store: Store, run_id: str) -> tuple[str, bytes]:
             "outside a notebook)"
         )
     return run.id, data
-
-
-def check_artifact_name(name: str) -> str:
-    """Refuse artifact names that read as paths leaving a folder: ``..``, absolute paths."""
-    parts = name.replace("\\", "/").split("/")
-    if (
-        not name
-        or "\x00" in name
-        or name.startswith(("/", "\\"))
-        or (len(name) > 1 and name[1] == ":")
-        or any(part == ".." for part in parts)
-    ):
-        raise InvalidInput(
-            f"artifact name {name!r} is not allowed: names are relative, without '..' parts; "
-            "list a run's artifacts with GET runs/<id>/artifacts"
-        )
-    return name
 
 
 def parse_patch(body: Any) -> dict[str, Any]:
