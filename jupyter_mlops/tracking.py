@@ -27,7 +27,8 @@ from .store import open_store
 from .store.entities import ENDED_STATUSES, Run
 from .store.ids import new_run_id
 from .store.snapshots import snapshot_blob
-from .store.sqlstore import MAX_KEY_LENGTH, NewRun, WriteBatch, check_tag, check_text, validate_name
+from .store.sqlstore import NewRun, WriteBatch
+from .store.validation import MAX_KEY_LENGTH, check_tag, check_text, validate_name
 
 if TYPE_CHECKING:
     from .store.entities import Artifact, ExecutedCell

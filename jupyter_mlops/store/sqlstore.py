@@ -22,19 +22,16 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     bindparam,
     case,
-    create_engine,
     delete,
-    event,
     func,
     null,
     select,
     text,
     update,
 )
-from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .. import config
 from ..errors import (
@@ -53,6 +50,7 @@ from ..errors import (
 from . import schema as s
 from .artifact_names import check_artifact_name
 from .blobs import BlobStore
+from .engines import server_engine, server_problem, sqlite_engines
 from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
@@ -60,67 +58,20 @@ from .integrity import check_blob_folder, check_sqlite_file, is_corruption, quic
 from .previews import PREVIEW_CHARS, Preview, cut, preview
 from .query import apply_order, compile_filter, param_columns, runs_query
 from .snapshots import snapshot_blob, untrusted
+from .validation import (
+    MAX_KEY_LENGTH,
+    MAX_TAGS_PER_WRITE,
+    check_note,
+    check_tag,
+    check_text,
+    jsonable_param,
+    validate_name,
+)
 
 HEARTBEAT_TIMEOUT = 30.0
 HOST = socket.gethostname()
-MAX_NAME_LENGTH = 250
-MAX_KEY_LENGTH = 250
-MAX_TAG_VALUE_LENGTH = 5000  # as MLflow: a tag is a label; longer text goes in the note or an artifact
-MAX_TAGS_PER_WRITE = 1000
-MAX_NOTE_LENGTH = 100_000
 MIN_PREFIX = 4  # shortest id prefix find_run accepts
 AMBIGUOUS_SHOWN = 5  # runs an ambiguous prefix lists
-
-
-def validate_name(kind: str, value: Any, *, max_length: int = MAX_NAME_LENGTH) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{kind} must be a string, got {type(value).__name__} {value!r}")
-    if not value.strip():
-        raise InvalidInput(f"{kind} must not be empty; give it a short descriptive name")
-    if len(value) > max_length:
-        raise InvalidInput(
-            f"{kind} is {len(value)} characters long; the limit is {max_length}: {value[:40]!r}..."
-        )
-    return check_text(kind, value)
-
-
-def check_text(kind: str, text: str) -> str:
-    """Refuse text no database can store: a lone surrogate (half of a UTF-16 pair, what a
-    wrong decoding leaves behind) is not a character and has no UTF-8 form."""
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InvalidInput(
-                f"{kind} holds {text[exc.start]!r} at position {exc.start}: a lone surrogate, not a "
-                "character, which cannot be stored; decode the text properly (or with errors='replace')"
-            ) from None
-    return text
-
-
-def check_tag(key: Any, value: Any) -> str:
-    """A tag's value as stored (its text), after checking the name and the value."""
-    validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
-    text = str(value)
-    if len(text) > MAX_TAG_VALUE_LENGTH:
-        raise InvalidInput(
-            f"tag {key!r} is {len(text)} characters long; a tag value holds at most "
-            f"{MAX_TAG_VALUE_LENGTH}: put long text in the run's note or log it as an artifact"
-        )
-    return check_text(f"tag {key!r}", text)
-
-
-def check_note(note: Any) -> str:
-    if not isinstance(note, str):
-        raise InvalidInput(f"a note must be text, got {type(note).__name__}")
-    if len(note) > MAX_NOTE_LENGTH:
-        raise InvalidInput(
-            f"the note is {len(note)} characters long; a note holds at most {MAX_NOTE_LENGTH}: "
-            "log longer text as an artifact"
-        )
-    return check_text("the note", note)
-
-
 def _json_or_none(text: str | None) -> Any:
     return json.loads(text) if text else None
 
@@ -142,7 +93,7 @@ class Store:
         self.location = location
         self.read_only = False
         if config.is_url(location):
-            self._engine = self._read_engine = _server_engine(location)
+            self._engine = self._read_engine = server_engine(location)
             self.is_sqlite = False
             blobs = os.environ.get(config.BLOBS_ENV)
             self._blob_root = Path(blobs) if blobs else None
@@ -162,7 +113,7 @@ class Store:
             check_sqlite_file(database)
             # A store on read-only media can still be browsed: open it immutable, refuse writes.
             self.read_only = database.exists() and not os.access(path, os.W_OK)
-            self._engine, self._read_engine = _sqlite_engines(database, read_only=self.read_only)
+            self._engine, self._read_engine = sqlite_engines(database, read_only=self.read_only)
             self.is_sqlite = True
             self._blob_root = path / "blobs"
         check_blob_folder(self._blob_root)
@@ -214,7 +165,7 @@ class Store:
             if "readonly" in message or "read-only" in message or "unable to open" in message:
                 raise StoreReadOnly(self._read_only_message(str(exc.orig))) from exc
             if not self.is_sqlite:
-                raise StoreUnavailable(_server_problem(self.location, exc)) from exc
+                raise StoreUnavailable(server_problem(self.location, exc)) from exc
             raise StoreError(f"database error in the store at {self.location}: {exc.orig}") from exc
 
     def _read_only_message(self, reason: str) -> str:
@@ -317,7 +268,7 @@ class Store:
         rows = []
         for key, value in params.items():
             validate_name("param name", key, max_length=MAX_KEY_LENGTH)
-            text, number, as_text = param_columns(_jsonable_param(key, value))
+            text, number, as_text = param_columns(jsonable_param(key, value))
             rows.append({"run_id": run_id, "key": key, "value": text, "value_num": number,
                          "value_str": as_text})
         if not rows:
@@ -936,75 +887,5 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _jsonable_param(key: str, value: Any) -> Any:
-    try:
-        json.dumps(value, allow_nan=True)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(
-            f"param {key!r} must be a JSON value (number, text, bool, None, list or dict), "
-            f"got {type(value).__name__}: log repr(value) or str(value) if that is what you mean"
-        ) from exc
-    return check_text(f"param {key!r}", value) if isinstance(value, str) else value
-
-
-# --- engines ------------------------------------------------------------------------
-
-
-def _sqlite_engines(path: Path, read_only: bool = False) -> tuple[Engine, Engine]:
-    url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true" if read_only else f"sqlite:///{path}"
-
-    def make(begin: str) -> Engine:
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute("PRAGMA busy_timeout = 60000")
-                if not read_only:
-                    cursor.execute("PRAGMA journal_mode = WAL")
-                    cursor.execute("PRAGMA synchronous = NORMAL")
-            finally:
-                cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql(begin)
-
-        return engine
-
-    return make("BEGIN IMMEDIATE"), make("BEGIN")
-
-
-def _server_engine(url: str) -> Engine:
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if not url.startswith("postgresql+"):
-        raise StoreLocationError(
-            f"unsupported store URL {url!r}: use a directory or a postgresql://user@host:port/db URL"
-        )
-    try:
-        return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8)
-    except ImportError as exc:
-        raise StoreLocationError(
-            f"the PostgreSQL driver is missing ({exc}); install it with `pip install 'jupyter-mlops[postgres]'`"
-        ) from exc
-
-
-def _server_problem(url: str, exc: DBAPIError) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-        where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-    except Exception:  # noqa: BLE001 - only for the message
-        where = "the database server"
-    first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-    return (
-        f"cannot use the database server at {where}: {first_line}. Check that it is running, "
-        f"and the user, password and database in {config.STORE_ENV}"
-    )
-
-
-__all__ = ["RUN_STATUSES", "Store", "WriteBatch", "validate_name"]
+__all__ = ["MAX_KEY_LENGTH", "RUN_STATUSES", "NewRun", "Store", "WriteBatch", "check_tag", "check_text",
+           "validate_name"]
