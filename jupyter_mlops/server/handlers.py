@@ -114,10 +114,10 @@ def api_error(exc: MlopsError, parameter: str | None = None) -> ApiError:
 _HTTP_CODES = {
     400: "bad_request",
     403: "forbidden",
-    413: "body_too_large",
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "body_too_large",
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 
 PREVIEW_CHARS = 1000
 ELLIPSIS = "…"
@@ -24,7 +24,7 @@ class Preview(str):
     """The start of a value too long for a list. As text: its first characters and ``…``."""
 
     head: str
-    length: int  # characters of the whole value (its text, or its JSON text when not a string)
+    length: int  # characters of the whole value: its text (params: JSON text unless a string; outputs: JSON text)
 
     def __new__(cls, head: str, length: int) -> Preview:
         value = super().__new__(cls, head + ELLIPSIS)
@@ -40,14 +40,19 @@ class Preview(str):
 
 
 def cut(column: Any) -> tuple[Any, Any]:
-    """SQL for a list: the column's first PREVIEW_CHARS characters (all of it when short
-    enough) and its length in characters."""
-    length = func.length(column)
-    return case((length > PREVIEW_CHARS, func.substr(column, 1, PREVIEW_CHARS)), else_=column), length
+    """SQL for a list: the column's first PREVIEW_CHARS + 1 characters (``substr`` stops
+    there) and its length in characters (one pass over a long value, none over a short one's
+    rest)."""
+    return func.substr(column, 1, PREVIEW_CHARS + 1), func.length(column)
 
 
-def preview(text: str | None, length: int | None) -> str | None:
-    """``text`` as cut by :func:`cut`: a :class:`Preview` when the whole was longer."""
-    if text is None or length is None or length <= PREVIEW_CHARS:
-        return text
-    return Preview(text, length)
+def preview(head: str | None, length: int | None) -> str | None:
+    """A value as :func:`cut` fetched it: the whole text when it fits, else a :class:`Preview`."""
+    if head is None or length is None or length <= PREVIEW_CHARS:
+        return head
+    return Preview(head[:PREVIEW_CHARS], length)
+
+
+def whole(head: str | None) -> bool:
+    """Whether ``head`` (from :func:`cut`) is the whole value."""
+    return head is not None and len(head) <= PREVIEW_CHARS

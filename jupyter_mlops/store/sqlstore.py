@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     bindparam,
-    case,
     delete,
     func,
     null,
@@ -55,7 +54,7 @@ from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run,
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
 from .integrity import check_blob_folder, check_sqlite_file, is_corruption, quick_check_problems
-from .previews import PREVIEW_CHARS, Preview, cut, preview
+from .previews import cut, preview, whole
 from .query import apply_order, compile_filter, param_columns, runs_query
 from .snapshots import snapshot_blob, untrusted
 from .validation import (
@@ -298,13 +297,12 @@ class Store:
             conn.execute(s.params.insert(), new_rows)
 
     def set_tags(self, run_id: str, tags: Mapping[str, Any]) -> None:
+        _check_tag_count(tags)
         with self._write() as conn:
             self._require_run(conn, run_id)
             self._set_tags(conn, run_id, tags)
 
     def _set_tags(self, conn: Connection, run_id: str, tags: Mapping[str, Any]) -> None:
-        if len(tags) > MAX_TAGS_PER_WRITE:
-            raise InvalidInput(f"{len(tags)} tags at once is too many: set at most {MAX_TAGS_PER_WRITE} per call")
         rows = [{"run_id": run_id, "key": key, "value": check_tag(key, value)} for key, value in tags.items()]
         if rows:
             conn.execute(self._upsert_tags, rows)
@@ -327,6 +325,8 @@ class Store:
             values["name"] = validate_name("run name", name)
         if note is not None:
             values["note"] = check_note(note)
+        if tags is not None:
+            _check_tag_count(tags)
         with self._write() as conn:
             self._require_run(conn, run_id)
             if values:
@@ -688,9 +688,8 @@ class Store:
         tags: dict[str, dict[str, str]] = {i: {} for i in ids}
         outputs: dict[str, dict[str, Any]] = {i: {} for i in ids}
         p, t, o = s.params, s.tags, s.outputs
-        if previews:
-            short = func.length(p.c.value) <= PREVIEW_CHARS
-            param_columns_ = (p.c.run_id, p.c.key, case((short, p.c.value), else_=None), *cut(p.c.value_str))
+        if previews:  # a param's JSON text when it fits, else the start of its text form
+            param_columns_ = (p.c.run_id, p.c.key, cut(p.c.value)[0], *cut(p.c.value_str))
             tag_columns, output_columns = (t.c.run_id, t.c.key, *cut(t.c.value)), (o.c.run_id, o.c.name, *cut(o.c.value))
         else:
             param_columns_ = (p.c.run_id, p.c.key, p.c.value, null(), null())
@@ -698,7 +697,7 @@ class Store:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             for run_id, key, value, head, length in conn.execute(select(*param_columns_).where(p.c.run_id.in_(chunk))):
-                params[run_id][key] = json.loads(value) if value is not None else preview(head, length)
+                params[run_id][key] = json.loads(value) if length is None or whole(value) else preview(head, length)
             lm = s.latest_metrics
             for run_id, key, value, value_repr in conn.execute(
                 select(lm.c.run_id, lm.c.key, lm.c.value, lm.c.value_repr).where(lm.c.run_id.in_(chunk))
@@ -707,8 +706,7 @@ class Store:
             for run_id, key, value, length in conn.execute(select(*tag_columns).where(t.c.run_id.in_(chunk))):
                 tags[run_id][key] = preview(value, length)
             for run_id, name, value, length in conn.execute(select(*output_columns).where(o.c.run_id.in_(chunk))):
-                cut_value = preview(value, length)
-                outputs[run_id][name] = cut_value if isinstance(cut_value, Preview) else json.loads(value)
+                outputs[run_id][name] = json.loads(value) if length is None or whole(value) else preview(value, length)
         return [
             Run(
                 id=row.id, name=row.name, experiment=row.experiment, status=row.status,
@@ -881,6 +879,13 @@ class WriteBatch:
     def __bool__(self) -> bool:
         return bool(self.creates or self.series or self.params or self.tags or self.snapshots
                     or self.snapshot_blobs or self.records or self.heartbeat or self.ends)
+
+
+def _check_tag_count(tags: Mapping[str, Any]) -> None:
+    """One call sets a bounded number of tags (the tracking writer's batches are not capped:
+    what a run staged over time is always written)."""
+    if len(tags) > MAX_TAGS_PER_WRITE:
+        raise InvalidInput(f"{len(tags)} tags at once is too many: set at most {MAX_TAGS_PER_WRITE} per call")
 
 
 def _escape_like(text: str) -> str:
