@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -49,6 +50,7 @@ def notebook(megabytes: float, trusted: bool) -> bytes:
 
 
 def main() -> None:
+    warnings.filterwarnings("ignore")  # nbformat's notes on the repeated cells of the test notebooks
     for size in (0.01, 5.0):
         plain, trusted = notebook(size, False), notebook(size, True)
         print(f"untrusted() on a {len(plain) / 1e6:.2f} MB notebook without trust: "
