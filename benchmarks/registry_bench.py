@@ -44,7 +44,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=200)
     parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: check that it runs, in seconds")
     args = parser.parse_args()
+    if args.quick:
+        args.mb, args.processes = 1, 2
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         store = root / "store"
@@ -68,7 +71,7 @@ def main() -> None:
         race = root / "race"
         mlops.get_store(race)
         forget_stores()
-        per_process = 20
+        per_process = 2 if args.quick else 20
         start = time.perf_counter()
         workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(race), f"p{i}", str(per_process)])
                    for i in range(args.processes)]

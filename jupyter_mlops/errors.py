@@ -227,3 +227,33 @@ class MissingDependency(MlopsError):
 
 class RunHasRegisteredModels(MlopsError):
     """A run whose artifacts are registered model versions cannot be deleted without force."""
+
+
+class CorruptStore(StoreError):
+    """A store file exists but is not a readable jupyter-mlops store; it is never written to."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(
+            f"{path} is not a readable jupyter-mlops store ({reason}); restore it from a backup, "
+            "or move it aside to start a new store there. The file was left as it is."
+        )
+        self.path = path
+        self.reason = reason
+
+
+class AmbiguousRunId(InvalidInput):
+    """An id prefix matches more than one run."""
+
+    def __init__(self, prefix: str, count: int, some: list[str]) -> None:
+        more = f", ... ({count - len(some)} more)" if count > len(some) else ""
+        super().__init__(
+            f"run id {prefix!r} is ambiguous: matches {count} runs ({', '.join(some)}{more}); "
+            "give more characters of the id"
+        )
+        self.prefix = prefix
+        self.count = count
+        self.matches = some
+
+
+class RunStillRunning(MlopsError):
+    """The run cannot be changed this way while it runs."""

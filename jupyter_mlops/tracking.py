@@ -22,12 +22,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import config
-from .errors import InvalidInput, MlopsError, NoActiveRun, ParamConflict
+from .errors import InvalidInput, NoActiveRun, ParamConflict
 from .store import open_store
-from .store.blobs import compress_blob
 from .store.entities import ENDED_STATUSES, Run
 from .store.ids import new_run_id
-from .store.sqlstore import MAX_KEY_LENGTH, NewRun, WriteBatch, validate_name
+from .store.snapshots import snapshot_blob
+from .store.sqlstore import NewRun, WriteBatch
+from .store.validation import MAX_KEY_LENGTH, check_tag, check_text, validate_name
 
 if TYPE_CHECKING:
     from .store.entities import Artifact, ExecutedCell
@@ -198,7 +199,18 @@ def _metric_value(key: str, value: Any) -> float:
             f"metric {key!r} must be a number, got {type(value).__name__} {value!r}; "
             "log text as a tag (set_tag) and structured values as a param or an output"
         )
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise InvalidInput(
+            f"metric {key!r} value {_short(value)} is too large: metrics are 64-bit floats, "
+            f"at most about ±{sys.float_info.max:.4g} in size; log it scaled (e.g. its logarithm)"
+        ) from None
+
+
+def _short(value: Any) -> str:
+    text = str(value) if not isinstance(value, int) or value.bit_length() < 4000 else f"an int of {value.bit_length()} bits"
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]} ({len(text)} digits)"
 
 
 class ActiveRun:
@@ -247,7 +259,10 @@ class ActiveRun:
 
     def _check_open(self) -> None:
         if self.status != "running":
-            raise MlopsError(f"run {self.id} has ended ({self.status}); start a new run to log more")
+            raise NoActiveRun(
+                f"run {self.id} has ended ({self.status}), so nothing more is logged to it; "
+                "start a new run to log more"
+            )
 
     def log_param(self, key: str, value: Any) -> None:
         self.log_params({key: value})
@@ -259,6 +274,8 @@ class ActiveRun:
         for key, value in params.items():
             validate_name("param name", key, max_length=MAX_KEY_LENGTH)
             text = _param_json(key, value)
+            if type(value) is str:
+                check_text(f"param {key!r}", value)
             if key in self.params:
                 old = _param_json(key, self.params[key])
                 if old != text:
@@ -277,6 +294,8 @@ class ActiveRun:
         series = self._series.get(key)
         if series is None:
             series = self._open_series(key)
+        elif self.status != "running":  # a known key skips _open_series' check: an ended run
+            self._check_open()          # must refuse it all the same
         if type(value) is not float:
             value = _metric_value(key, value)
         with _writer.lock:
@@ -284,7 +303,13 @@ class ActiveRun:
                 step = series.next_step
             elif type(step) is not int:
                 step = _step(key, step)
-            series.steps.append(step)
+            try:
+                series.steps.append(step)  # an int64 array: it refuses what the store cannot hold
+            except OverflowError:
+                raise InvalidInput(
+                    f"step {step} of metric {key!r} is out of range: steps are whole numbers from "
+                    f"{-2**63} to {2**63 - 1} (int64)"
+                ) from None
             series.values.append(value)
             series.timestamps.append(timestamp or time.time())
             series.next_step = step + 1
@@ -319,16 +344,16 @@ class ActiveRun:
         """Record tags, the notebook snapshot and the execution record with the run's next
         write (its end, at the latest): one transaction instead of one each."""
         self._check_open()
+        for key, value in (tags or {}).items():  # all checks before anything is staged
+            check_tag(key, value)
         blob = None  # (size, compressed bytes) of a snapshot given as bytes
         if snapshot is not None and snapshot_digest is None:
-            snapshot_digest, packed = compress_blob(snapshot)
-            blob = (len(snapshot), packed)
+            snapshot_digest, size, packed = snapshot_blob(snapshot)
+            blob = (size, packed)
         with _writer.lock:
             if blob is not None and snapshot_digest is not None:
                 self._staged.snapshot_blobs[snapshot_digest] = blob
             if tags:
-                for key in tags:
-                    validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
                 self._staged.tags.setdefault(self.id, {}).update({k: str(v) for k, v in tags.items()})
                 self.tags.update({k: str(v) for k, v in tags.items()})
             if snapshot_digest is not None:
@@ -337,6 +362,7 @@ class ActiveRun:
                 self._staged.records[self.id] = list(execution_record)
 
     def set_note(self, note: str) -> None:
+        self._check_open()
         self._ensure_stored()
         self.store.update_run(self.id, note=note)
 

@@ -26,8 +26,9 @@ def _runs(args: argparse.Namespace) -> int:
     from ..store import open_store
 
     store = open_store(args.store)
+    # the table shows long values cut (its cells are narrow anyway); JSON and CSV are exports: whole
     runs = store.search_runs(args.filter, experiment=args.experiment, order_by=args.order_by,
-                             limit=args.limit or None)
+                             limit=args.limit or None, previews=args.format == "table")
     render = {"table": runs_table, "json": runs_json, "csv": runs_csv}[args.format]
     sys.stdout.write(render(runs))
     return EXIT_OK
@@ -45,6 +46,6 @@ def _show(args: argparse.Namespace) -> int:
     from ..render.text import run_detail_text
     from ..store import open_store
 
-    run = open_store(args.store).get_run(args.run_id)
+    run = open_store(args.store).find_run(args.run_id)
     sys.stdout.write(run_detail_json(run) if args.format == "json" else run_detail_text(run))
     return EXIT_OK

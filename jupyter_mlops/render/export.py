@@ -20,6 +20,9 @@ def jsonable(value: Any) -> Any:
     """``value`` with non-finite floats as the strings ``"NaN"``, ``"Infinity"`` and
     ``"-Infinity"`` (JSON has no such numbers; JavaScript's ``Number()`` reads these back),
     tuples as lists and keys as strings."""
+    if isinstance(value, str):
+        marker = getattr(value, "to_json", None)  # a long value a list shows cut (the store's Preview)
+        return marker() if marker is not None else value
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"

@@ -19,8 +19,8 @@ def diff_runs(run_a: str | Run, run_b: str | Run, store: Any = None) -> RunDiff:
     from ..store.sqlstore import Store
 
     the_store = store if isinstance(store, Store) else open_store(store)
-    a = the_store.get_run(run_a) if isinstance(run_a, str) else run_a
-    b = the_store.get_run(run_b) if isinstance(run_b, str) else run_b
+    a = the_store.find_run(run_a) if isinstance(run_a, str) else run_a
+    b = the_store.find_run(run_b) if isinstance(run_b, str) else run_b
     return RunDiff.of(compare_runs([a, b], the_store.snapshot_bytes))
 
 

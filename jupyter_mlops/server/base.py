@@ -18,6 +18,7 @@ from tornado import web
 
 from ..errors import (
     AliasNotFound,
+    CorruptStore,
     FilterSyntaxError,
     InvalidInput,
     MlopsError,
@@ -25,6 +26,7 @@ from ..errors import (
     ModelVersionNotFound,
     RunHasRegisteredModels,
     RunNotFound,
+    RunStillRunning,
     StoreError,
 )
 from ..runner.errors import NotebookOutsideRoot, NotRerunnable
@@ -43,6 +45,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: The largest request body read: a PATCH of a note and tags, or a re-run's params.
+MAX_BODY_BYTES = 1 << 20
+
 
 class ApiError(web.HTTPError):
     """An error reply: status, a short code and a message saying what to do."""
@@ -52,10 +57,6 @@ class ApiError(web.HTTPError):
         self.error = error
         self.detail = detail
         self.extra = extra
-
-
-class RunStillRunning(MlopsError):
-    """The run cannot be changed this way while it runs."""
 
 
 def _status_of(exc: MlopsError) -> tuple[int, str]:
@@ -92,6 +93,8 @@ def api_error(exc: MlopsError, parameter: str | None = None) -> ApiError:
     extra: dict[str, Any] = {}
     if isinstance(exc, FilterSyntaxError):
         extra = {"position": exc.position, "reason": exc.reason, "text": exc.text}
+    if isinstance(exc, CorruptStore):  # the sidebar knows store_unavailable; this says why
+        extra = {"corrupt": True, "file": exc.path}
     if parameter:
         extra["parameter"] = parameter
     return ApiError(status, code, str(exc), **extra)
@@ -103,6 +106,7 @@ _HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "body_too_large",
 }
 
 
@@ -161,14 +165,27 @@ class MlopsHandler(ExtensionHandlerMixin, APIHandler):
         return value
 
     def json_body(self) -> Any:
-        if not self.request.body:
+        """The request's JSON body (None when empty); at most ``MAX_BODY_BYTES``."""
+        body = self.request.body
+        if not body:
             return None
-        try:
-            return json.loads(self.request.body)
-        except ValueError as exc:
+        if len(body) > MAX_BODY_BYTES:
             raise ApiError(
-                400, "invalid_json", f"the request body is not valid JSON: {exc}"
+                413,
+                "body_too_large",
+                f"the request body is {len(body)} bytes; this API takes at most {MAX_BODY_BYTES}",
+            )
+        try:
+            return json.loads(body)
+        except RecursionError:
+            raise ApiError(
+                400, "invalid_json", "the request body nests JSON too deeply to be read"
             ) from None
+        except ValueError as exc:  # also numbers of more digits than Python converts
+            raise ApiError(
+                400, "invalid_json", f"the request body is not valid JSON: {str(exc)[:200]}"
+            ) from None
+
 
     # --- the store ------------------------------------------------------------------
 

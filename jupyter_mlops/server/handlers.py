@@ -18,9 +18,12 @@ from tornado import web
 from .._version import __version__
 from ..errors import FilterSyntaxError, MlopsError
 from . import payloads
-from .base import ApiError, MlopsHandler, RunStillRunning, _status_of, api_error
+from .base import ApiError, MlopsHandler, _status_of, api_error
 from .compare import compare_runs
 from .paths import store_exists
+
+#: The largest request body read: a PATCH of a note and tags, or a re-run's params.
+MAX_BODY_BYTES = 1 << 20
 
 #: Content types an artifact is served with; anything else goes out as a plain download.
 SAFE_ARTIFACT_TYPES = {
@@ -98,8 +101,9 @@ class RunsHandler(MlopsHandler):
 
 
 class RunHandler(MlopsHandler):
-    """``GET``/``PATCH``/``DELETE runs/{id}``. PATCH takes ``name``, ``note`` and ``tags`` (which
-    replaces the run's tags); a running run is not deleted."""
+    """``GET``/``PATCH``/``DELETE runs/{id}`` (whole ids only). PATCH takes ``name``, ``note``
+    and ``tags`` (which replaces the run's tags); DELETE answers ``{"deleted": ID, "children":
+    N}`` (child runs go with their parent) and refuses a running run with 409."""
 
     @web.authenticated
     @authorized
@@ -115,24 +119,16 @@ class RunHandler(MlopsHandler):
         except MlopsError as exc:
             raise api_error(exc) from None
         store = await self.required_store()
-        run = await self.call(store.get_run, run_id)
-        await self.call(store.update_run, run.id, **changes)
-        self.write_json(await self.call(payloads.run_detail, store, run.id))
+        await self.call(store.update_run, run_id, **changes)
+        self.write_json(await self.call(payloads.run_detail, store, run_id))
 
     @web.authenticated
     @authorized
     async def delete(self, run_id: str) -> None:
         store = await self.required_store()
-        run = await self.call(store.get_run, run_id)
-        if run.status == "running":
-            raise api_error(
-                RunStillRunning(
-                    f"run {run.id} is still running; wait for it to end (or stop its kernel) before deleting it"
-                )
-            )
-        await self.call(store.delete_run, run.id, force=self.get_argument("force", "") in ("1", "true"))
-        self.set_status(204)
-        self.finish()
+        force = self.get_argument("force", "") in ("1", "true")
+        children = await self.call(store.delete_run, run_id, refuse_running=True, force=force)
+        self.write_json({"deleted": run_id, "children": children})
 
 
 class MetricHandler(MlopsHandler):

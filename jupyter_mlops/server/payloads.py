@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput, MlopsError, describe_error
 from ..render.export import jsonable, strict_json
+from ..store.artifact_names import check_artifact_name as check_artifact_name  # the store's rule
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -61,7 +62,7 @@ def runs_page(
         parse_order_by(order_by or "")
         return {"runs": [], "total": 0}
     runs = store.search_runs(
-        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset
+        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset, previews=True
     )
     if offset == 0 and len(runs) < limit:
         total = len(runs)
@@ -113,23 +114,6 @@ def snapshot_bytes(store: Store, run_id: str) -> tuple[str, bytes]:
             "outside a notebook)"
         )
     return run.id, data
-
-
-def check_artifact_name(name: str) -> str:
-    """Refuse artifact names that read as paths leaving a folder: ``..``, absolute paths."""
-    parts = name.replace("\\", "/").split("/")
-    if (
-        not name
-        or "\x00" in name
-        or name.startswith(("/", "\\"))
-        or (len(name) > 1 and name[1] == ":")
-        or any(part == ".." for part in parts)
-    ):
-        raise InvalidInput(
-            f"artifact name {name!r} is not allowed: names are relative, without '..' parts; "
-            "list a run's artifacts with GET runs/<id>/artifacts"
-        )
-    return name
 
 
 def parse_patch(body: Any) -> dict[str, Any]:

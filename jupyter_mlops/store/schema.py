@@ -80,7 +80,7 @@ latest_metrics = Table(
     Column("key", String(256), primary_key=True),
     Column("value", Float, nullable=True),  # NULL stands for NaN (PostgreSQL and SQLite differ)
     Column("value_repr", String(8)),  # "nan", "inf", "-inf" when not finite
-    Column("step", Integer, nullable=False),
+    Column("step", BigInteger, nullable=False),  # steps are int64 (see metric_chunks)
     Column("timestamp", Float, nullable=False),
     Index("ix_latest_metrics_key_value", "key", "value"),
 )
@@ -95,8 +95,8 @@ metric_chunks = Table(
     Column("key", String(256), primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("count", Integer, nullable=False),
-    Column("min_step", Integer, nullable=False),
-    Column("max_step", Integer, nullable=False),
+    Column("min_step", BigInteger, nullable=False),
+    Column("max_step", BigInteger, nullable=False),
     Column("data", LargeBinary, nullable=False),
 )
 
@@ -257,6 +257,16 @@ def _lineage(conn: Connection) -> None:
     _create(run_files, file_digests)(conn)
 
 
+def _int64_steps(conn: Connection) -> None:
+    """Steps are int64 everywhere; PostgreSQL's INTEGER columns of versions 1-3 held 32 bits
+    (SQLite's INTEGER always held 64)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "ALTER TABLE metric_chunks ALTER COLUMN min_step TYPE BIGINT, ALTER COLUMN max_step TYPE BIGINT"
+        )
+        conn.exec_driver_sql("ALTER TABLE latest_metrics ALTER COLUMN step TYPE BIGINT")
+
+
 # Version N is reached by applying MIGRATIONS[N - 1]. Append only; never edit a released step.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(meta, runs, params, latest_metrics, metric_chunks, tags, artifacts),
@@ -264,8 +274,13 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(snapshot_blobs),
     _create(models, model_versions, model_aliases, model_alias_history),
     _lineage,
+    _int64_steps,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class UnreadableVersion(ValueError):
+    """The stored schema version is not a whole number ≥ 1."""
 
 
 def read_version(conn: Connection) -> int:
@@ -273,7 +288,12 @@ def read_version(conn: Connection) -> int:
     if not conn.dialect.has_table(conn, meta.name):
         return 0
     row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-    return int(row[0]) if row else 0
+    if row is None:
+        return 0
+    text = str(row[0]).strip()
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise UnreadableVersion(f"its schema_version is {row[0]!r}, not a version number")
+    return int(text)
 
 
 def write_version(conn: Connection, version: int) -> None:

@@ -22,23 +22,24 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
-    Engine,
     bindparam,
-    create_engine,
     delete,
-    event,
     func,
+    null,
     select,
     text,
     update,
 )
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .. import config
 from ..errors import (
+    AmbiguousRunId,
+    CorruptStore,
     InvalidInput,
     ParamConflict,
     RunNotFound,
+    RunStillRunning,
     SchemaTooNew,
     StoreError,
     StoreLocationError,
@@ -46,11 +47,25 @@ from ..errors import (
     StoreUnavailable,
 )
 from . import schema as s
-from .blobs import BlobStore, compress_blob
+from .artifact_names import check_artifact_name
+from .blobs import BlobStore
+from .engines import server_engine, server_problem, sqlite_engines
 from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
+from .integrity import check_blob_folder, check_sqlite_file, is_corruption, quick_check_problems
+from .previews import cut, preview, whole
 from .query import apply_order, compile_filter, param_columns, runs_query
+from .snapshots import snapshot_blob, untrusted
+from .validation import (
+    MAX_KEY_LENGTH,
+    MAX_TAGS_PER_WRITE,
+    check_note,
+    check_tag,
+    check_text,
+    jsonable_param,
+    validate_name,
+)
 
 if TYPE_CHECKING:
     from .files import FileRecords
@@ -59,22 +74,8 @@ if TYPE_CHECKING:
 
 HEARTBEAT_TIMEOUT = 30.0
 HOST = socket.gethostname()
-MAX_NAME_LENGTH = 250
-MAX_KEY_LENGTH = 250
-
-
-def validate_name(kind: str, value: Any, *, max_length: int = MAX_NAME_LENGTH) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{kind} must be a string, got {type(value).__name__} {value!r}")
-    if not value.strip():
-        raise InvalidInput(f"{kind} must not be empty; give it a short descriptive name")
-    if len(value) > max_length:
-        raise InvalidInput(
-            f"{kind} is {len(value)} characters long; the limit is {max_length}: {value[:40]!r}..."
-        )
-    return value
-
-
+MIN_PREFIX = 4  # shortest id prefix find_run accepts
+AMBIGUOUS_SHOWN = 5  # runs an ambiguous prefix lists
 def _json_or_none(text: str | None) -> Any:
     return json.loads(text) if text else None
 
@@ -96,10 +97,11 @@ class Store:
         self.location = location
         self.read_only = False
         if config.is_url(location):
-            self._engine = self._read_engine = _server_engine(location)
+            self._engine = self._read_engine = server_engine(location)
             self.is_sqlite = False
             blobs = os.environ.get(config.BLOBS_ENV)
             self._blob_root = Path(blobs) if blobs else None
+            self._database: Path | None = None
         else:
             path = Path(location)
             if path.exists() and not path.is_dir():
@@ -111,13 +113,16 @@ class Store:
                 path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreReadOnly(f"cannot create the store directory {path}: {exc}") from exc
-            database = path / "mlops.db"
+            database = self._database = path / "mlops.db"
+            check_sqlite_file(database)
             # A store on read-only media can still be browsed: open it immutable, refuse writes.
             self.read_only = database.exists() and not os.access(path, os.W_OK)
-            self._engine, self._read_engine = _sqlite_engines(database, read_only=self.read_only)
+            self._engine, self._read_engine = sqlite_engines(database, read_only=self.read_only)
             self.is_sqlite = True
             self._blob_root = path / "blobs"
+        check_blob_folder(self._blob_root)
         self._blobs = BlobStore(self._blob_root) if self._blob_root else None
+        self._checked = not self.is_sqlite  # whether the file passed SQLite's integrity check
         self._known_snapshots: set[str] = set()  # digests of snapshots this store is known to hold
         self._ensure_schema()
 
@@ -131,8 +136,18 @@ class Store:
         """A write transaction (SQLite: BEGIN IMMEDIATE, waiting on the busy timeout)."""
         if self.read_only:
             raise StoreReadOnly(self._read_only_message("the folder is read-only"))
+        if not self._checked:
+            self._check_integrity()
         with self._translate_errors(), self._engine.begin() as conn:
             yield conn
+
+    def _check_integrity(self) -> None:
+        """Before this process first writes: a damaged file is refused, never written to."""
+        with self._read() as conn:
+            problem = quick_check_problems(conn.exec_driver_sql("PRAGMA quick_check(1)").all())
+        if problem is not None:
+            raise CorruptStore(os.fspath(self._database), f"SQLite's integrity check says: {problem}")
+        self._checked = True
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -143,12 +158,18 @@ class Store:
     def _translate_errors(self) -> Iterator[None]:
         try:
             yield
-        except OperationalError as exc:
+        except UnicodeEncodeError as exc:  # text that slipped past check_text: nothing was written
+            raise InvalidInput(f"text that cannot be stored (a lone surrogate?): {exc}") from None
+        except DatabaseError as exc:
+            if self.is_sqlite and is_corruption(str(exc.orig)):
+                raise CorruptStore(os.fspath(self._database), f"SQLite says: {exc.orig}") from None
+            if not isinstance(exc, OperationalError):
+                raise
             message = str(exc.orig).lower()
             if "readonly" in message or "read-only" in message or "unable to open" in message:
                 raise StoreReadOnly(self._read_only_message(str(exc.orig))) from exc
             if not self.is_sqlite:
-                raise StoreUnavailable(_server_problem(self.location, exc)) from exc
+                raise StoreUnavailable(server_problem(self.location, exc)) from exc
             raise StoreError(f"database error in the store at {self.location}: {exc.orig}") from exc
 
     def _read_only_message(self, reason: str) -> str:
@@ -187,8 +208,11 @@ class Store:
         return self._blobs
 
     def _ensure_schema(self) -> None:
-        with self._read() as conn:
-            version = s.read_version(conn)
+        try:
+            with self._read() as conn:
+                version = s.read_version(conn)
+        except s.UnreadableVersion as exc:
+            raise CorruptStore(os.fspath(self._database or self.location), str(exc)) from None
         if version == s.SCHEMA_VERSION:
             return
         self._check_not_newer(version)
@@ -270,7 +294,7 @@ class Store:
         rows = []
         for key, value in params.items():
             validate_name("param name", key, max_length=MAX_KEY_LENGTH)
-            text, number, as_text = param_columns(_jsonable_param(key, value))
+            text, number, as_text = param_columns(jsonable_param(key, value))
             rows.append({"run_id": run_id, "key": key, "value": text, "value_num": number,
                          "value_str": as_text})
         if not rows:
@@ -300,15 +324,13 @@ class Store:
             conn.execute(s.params.insert(), new_rows)
 
     def set_tags(self, run_id: str, tags: Mapping[str, Any]) -> None:
+        _check_tag_count(tags)
         with self._write() as conn:
             self._require_run(conn, run_id)
             self._set_tags(conn, run_id, tags)
 
     def _set_tags(self, conn: Connection, run_id: str, tags: Mapping[str, Any]) -> None:
-        rows = []
-        for key, value in tags.items():
-            validate_name("tag name", key, max_length=MAX_KEY_LENGTH)
-            rows.append({"run_id": run_id, "key": key, "value": str(value)})
+        rows = [{"run_id": run_id, "key": key, "value": check_tag(key, value)} for key, value in tags.items()]
         if rows:
             conn.execute(self._upsert_tags, rows)
 
@@ -329,9 +351,9 @@ class Store:
         if name is not None:
             values["name"] = validate_name("run name", name)
         if note is not None:
-            if not isinstance(note, str):
-                raise InvalidInput(f"a note must be text, got {type(note).__name__}")
-            values["note"] = note
+            values["note"] = check_note(note)
+        if tags is not None:
+            _check_tag_count(tags)
         with self._write() as conn:
             self._require_run(conn, run_id)
             if values:
@@ -470,12 +492,12 @@ class Store:
         source = Path(path)
         if not source.is_file():
             raise InvalidInput(f"artifact {source} is not a file; pass the path of an existing file")
-        name = validate_name("artifact name", name or source.name, max_length=500)
+        name = check_artifact_name(validate_name("artifact name", name or source.name, max_length=500))
         digest, size = self.blobs.put_file(source)
         return self._record_artifact(run_id, name, digest, size)
 
     def log_artifact_bytes(self, run_id: str, name: str, data: bytes) -> Artifact:
-        name = validate_name("artifact name", name, max_length=500)
+        name = check_artifact_name(validate_name("artifact name", name, max_length=500))
         return self._record_artifact(run_id, name, self.blobs.put(data), len(data))
 
     def _record_artifact(self, run_id: str, name: str, digest: str, size: int) -> Artifact:
@@ -491,10 +513,11 @@ class Store:
     # --- notebook snapshots: rows of snapshot_blobs, by content -------------------
 
     def set_snapshot(self, run_id: str, notebook_json: bytes) -> str:
-        digest, packed = compress_blob(notebook_json)
+        """Store a run's notebook snapshot (untrusted: see :mod:`.snapshots`); its digest."""
+        digest, size, packed = snapshot_blob(notebook_json)
         with self._write() as conn:
             self._require_run(conn, run_id)
-            self._put_snapshot_blobs(conn, {digest: (len(notebook_json), packed)})
+            self._put_snapshot_blobs(conn, {digest: (size, packed)})
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
         self._known_snapshots.add(digest)
         return digest
@@ -545,9 +568,13 @@ class Store:
         if rows:  # a record holds every cell the kernel ran: hundreds of rows, inserted by the driver
             conn.exec_driver_sql(_insert_sql(conn, s.executed_cells), rows)
 
-    def delete_run(self, run_id: str, *, force: bool = False) -> None:
+    def delete_run(self, run_id: str, *, refuse_running: bool = False, force: bool = False) -> int:
         """Delete a run and its children with everything they logged (blobs stay shared).
+        Returns how many child runs (at any depth) went with it. ``refuse_running``: raise
+        :class:`RunStillRunning`, deleting nothing, if the run or one of its children runs.
         A run with registered model versions is refused unless ``force`` (the versions stay)."""
+        if refuse_running:
+            self.reap()  # a run whose process is gone reads as crashed, and may go
         with self._write() as conn:
             self._require_run(conn, run_id)
             doomed = [run_id]
@@ -557,9 +584,19 @@ class Store:
                 doomed.extend(frontier)
             if not force:
                 self.models.check_runs_deletable(conn, doomed)
+            if refuse_running:
+                running = list(conn.execute(select(s.runs.c.id).where(
+                    s.runs.c.id.in_(doomed), s.runs.c.status == "running").limit(5)).scalars())
+                if running:
+                    which = "it is" if running == [run_id] else f"{', '.join(running)} (its own or its children) are"
+                    raise RunStillRunning(
+                        f"run {run_id} is not deleted: {which} still running; wait for it to end "
+                        "(or stop its kernel) and delete it then"
+                    )
             for table in s.RUN_TABLES:
                 conn.execute(delete(table).where(table.c.run_id.in_(doomed)))
             conn.execute(delete(s.runs).where(s.runs.c.id.in_(doomed)))
+        return len(doomed) - 1
 
     # --- reading ------------------------------------------------------------------
 
@@ -595,19 +632,34 @@ class Store:
             pass
 
     def get_run(self, run_id: str) -> Run:
+        """The run with this exact id (see :meth:`find_run` for a prefix)."""
         if not isinstance(run_id, str) or not run_id:
             raise RunNotFound(str(run_id), self.location)
         self.reap()
         with self._read() as conn:
             row = conn.execute(select(s.runs).where(s.runs.c.id == run_id)).first()
             if row is None:
-                matches = conn.execute(
-                    select(s.runs).where(s.runs.c.id.like(f"{_escape_like(run_id)}%", escape="\\")).limit(2)
-                ).all()
-                if len(matches) != 1 or len(run_id) < 4:
-                    raise RunNotFound(run_id, self.location)
-                row = matches[0]
+                raise RunNotFound(run_id, self.location)
             return self._load_runs(conn, [row])[0]
+
+    def find_run(self, id_or_prefix: str) -> Run:
+        """The run with this id, or the one run whose id starts with it (4+ characters): for
+        faces that only read, where typing part of an id is a convenience. An ambiguous
+        prefix raises :class:`AmbiguousRunId` listing some of the runs it matches."""
+        if not isinstance(id_or_prefix, str) or not id_or_prefix:
+            raise RunNotFound(str(id_or_prefix), self.location)
+        self.reap()
+        with self._read() as conn:
+            rows = conn.execute(select(s.runs).where(s.runs.c.id == id_or_prefix)).all()
+            if not rows and len(id_or_prefix) >= MIN_PREFIX:
+                like = s.runs.c.id.like(f"{_escape_like(id_or_prefix)}%", escape="\\")
+                rows = conn.execute(select(s.runs).where(like).order_by(s.runs.c.id).limit(AMBIGUOUS_SHOWN + 1)).all()
+                if len(rows) > 1:
+                    total = conn.execute(select(func.count()).select_from(s.runs).where(like)).scalar_one()
+                    raise AmbiguousRunId(id_or_prefix, int(total), [r.id for r in rows[:AMBIGUOUS_SHOWN]])
+            if not rows:
+                raise RunNotFound(id_or_prefix, self.location)
+            return self._load_runs(conn, rows[:1])[0]
 
     def search_runs(
         self,
@@ -616,8 +668,13 @@ class Store:
         order_by: str | None = None,
         limit: int | None = 100,
         offset: int = 0,
+        *,
+        previews: bool = False,
     ) -> RunList:
-        """Runs matching the filter, newest first unless ``order_by`` says otherwise."""
+        """Runs matching the filter, newest first unless ``order_by`` says otherwise.
+
+        ``previews`` (for faces that list runs): params, tags, outputs and notes over
+        :data:`~.previews.PREVIEW_CHARS` characters come as a :class:`~.previews.Preview`."""
         where = compile_filter(parse_filter(filter or ""))
         keys = parse_order_by(order_by or "")
         if limit is not None and (not isinstance(limit, int) or limit < 0):
@@ -631,9 +688,14 @@ class Store:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
+        if previews:
+            note, note_length = cut(s.runs.c.note)
+            query = query.with_only_columns(
+                *(c for c in s.runs.c if c.name != "note"), note.label("note"), note_length.label("note_length"),
+                maintain_column_froms=True)
         with self._read() as conn:
             rows = conn.execute(query).all()
-            return RunList(self._load_runs(conn, rows))
+            return RunList(self._load_runs(conn, rows, previews=previews))
 
     def count_runs(self, filter: str | None = None, experiment: str | None = None) -> int:
         where = compile_filter(parse_filter(filter or ""))
@@ -645,7 +707,9 @@ class Store:
         with self._read() as conn:
             return list(conn.execute(select(s.runs.c.experiment).distinct().order_by(s.runs.c.experiment)).scalars())
 
-    def _load_runs(self, conn: Connection, rows: Sequence[Any]) -> list[Run]:
+    def _load_runs(self, conn: Connection, rows: Sequence[Any], *, previews: bool = False) -> list[Run]:
+        """Runs of these ``runs`` rows with their params, metrics, tags and outputs.
+        ``previews``: long values come cut by the database (see :mod:`.previews`)."""
         if not rows:
             return []
         ids = [row.id for row in rows]
@@ -653,30 +717,32 @@ class Store:
         metrics: dict[str, dict[str, float]] = {i: {} for i in ids}
         tags: dict[str, dict[str, str]] = {i: {} for i in ids}
         outputs: dict[str, dict[str, Any]] = {i: {} for i in ids}
+        p, t, o = s.params, s.tags, s.outputs
+        if previews:  # a param's JSON text when it fits, else the start of its text form
+            param_columns_ = (p.c.run_id, p.c.key, cut(p.c.value)[0], *cut(p.c.value_str))
+            tag_columns, output_columns = (t.c.run_id, t.c.key, *cut(t.c.value)), (o.c.run_id, o.c.name, *cut(o.c.value))
+        else:
+            param_columns_ = (p.c.run_id, p.c.key, p.c.value, null(), null())
+            tag_columns, output_columns = (t.c.run_id, t.c.key, t.c.value, null()), (o.c.run_id, o.c.name, o.c.value, null())
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            for run_id, key, value in conn.execute(
-                select(s.params.c.run_id, s.params.c.key, s.params.c.value).where(s.params.c.run_id.in_(chunk))
-            ):
-                params[run_id][key] = json.loads(value)
+            for run_id, key, value, head, length in conn.execute(select(*param_columns_).where(p.c.run_id.in_(chunk))):
+                params[run_id][key] = json.loads(value) if length is None or whole(value) else preview(head, length)
             lm = s.latest_metrics
             for run_id, key, value, value_repr in conn.execute(
                 select(lm.c.run_id, lm.c.key, lm.c.value, lm.c.value_repr).where(lm.c.run_id.in_(chunk))
             ):
                 metrics[run_id][key] = float(value_repr) if value_repr else value
-            for run_id, key, value in conn.execute(
-                select(s.tags.c.run_id, s.tags.c.key, s.tags.c.value).where(s.tags.c.run_id.in_(chunk))
-            ):
-                tags[run_id][key] = value
-            for run_id, name, value in conn.execute(
-                select(s.outputs.c.run_id, s.outputs.c.name, s.outputs.c.value).where(s.outputs.c.run_id.in_(chunk))
-            ):
-                outputs[run_id][name] = json.loads(value)
+            for run_id, key, value, length in conn.execute(select(*tag_columns).where(t.c.run_id.in_(chunk))):
+                tags[run_id][key] = preview(value, length)
+            for run_id, name, value, length in conn.execute(select(*output_columns).where(o.c.run_id.in_(chunk))):
+                outputs[run_id][name] = json.loads(value) if length is None or whole(value) else preview(value, length)
         return [
             Run(
                 id=row.id, name=row.name, experiment=row.experiment, status=row.status,
                 parent_id=row.parent_id, started_at=row.started_at, ended_at=row.ended_at,
-                params=params[row.id], metrics=metrics[row.id], tags=tags[row.id], note=row.note or "",
+                params=params[row.id], metrics=metrics[row.id], tags=tags[row.id],
+                note=preview(row.note, getattr(row, "note_length", None)) or "",
                 notebook_path=row.notebook_path, source=row.source, env=_json_or_none(row.env) or {},
                 error=_json_or_none(row.error), outputs=outputs[row.id], host=row.host, pid=row.pid,
                 user=row.user, _store=self,
@@ -722,8 +788,8 @@ class Store:
         if digest is None:
             return None
         if packed is not None:
-            return zlib.decompress(packed)
-        return self.blobs.get(digest)  # a snapshot kept as a file (schema version 2)
+            return untrusted(zlib.decompress(packed))  # stored before snapshots lost their trust
+        return untrusted(self.blobs.get(digest))  # a snapshot kept as a file (schema version 2)
 
     def snapshot(self, run_id: str) -> Any:
         data = self.snapshot_bytes(run_id)
@@ -804,6 +870,7 @@ class NewRun:
     def __post_init__(self) -> None:
         validate_name("run name", self.name)
         validate_name("experiment name", self.experiment)
+        check_note(self.note)
 
     def row(self, run_id: str, *, snapshot: str | None = None,
             end: tuple[str, float, Mapping[str, Any] | None] | None = None) -> dict[str, Any]:
@@ -845,79 +912,16 @@ class WriteBatch:
                     or self.snapshot_blobs or self.records or self.heartbeat or self.ends)
 
 
+def _check_tag_count(tags: Mapping[str, Any]) -> None:
+    """One call sets a bounded number of tags (the tracking writer's batches are not capped:
+    what a run staged over time is always written)."""
+    if len(tags) > MAX_TAGS_PER_WRITE:
+        raise InvalidInput(f"{len(tags)} tags at once is too many: set at most {MAX_TAGS_PER_WRITE} per call")
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _jsonable_param(key: str, value: Any) -> Any:
-    try:
-        json.dumps(value, allow_nan=True)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInput(
-            f"param {key!r} must be a JSON value (number, text, bool, None, list or dict), "
-            f"got {type(value).__name__}: log repr(value) or str(value) if that is what you mean"
-        ) from exc
-    return value
-
-
-# --- engines ------------------------------------------------------------------------
-
-
-def _sqlite_engines(path: Path, read_only: bool = False) -> tuple[Engine, Engine]:
-    url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true" if read_only else f"sqlite:///{path}"
-
-    def make(begin: str) -> Engine:
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-            cursor = dbapi_connection.cursor()
-            try:
-                cursor.execute("PRAGMA busy_timeout = 60000")
-                if not read_only:
-                    cursor.execute("PRAGMA journal_mode = WAL")
-                    cursor.execute("PRAGMA synchronous = NORMAL")
-            finally:
-                cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql(begin)
-
-        return engine
-
-    return make("BEGIN IMMEDIATE"), make("BEGIN")
-
-
-def _server_engine(url: str) -> Engine:
-    if url.startswith(("postgresql://", "postgres://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    if not url.startswith("postgresql+"):
-        raise StoreLocationError(
-            f"unsupported store URL {url!r}: use a directory or a postgresql://user@host:port/db URL"
-        )
-    try:
-        return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=8)
-    except ImportError as exc:
-        raise StoreLocationError(
-            f"the PostgreSQL driver is missing ({exc}); install it with `pip install 'jupyter-mlops[postgres]'`"
-        ) from exc
-
-
-def _server_problem(url: str, exc: DBAPIError) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-        where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-    except Exception:  # noqa: BLE001 - only for the message
-        where = "the database server"
-    first_line = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-    return (
-        f"cannot use the database server at {where}: {first_line}. Check that it is running, "
-        f"and the user, password and database in {config.STORE_ENV}"
-    )
-
-
-__all__ = ["RUN_STATUSES", "Store", "WriteBatch", "validate_name"]
+__all__ = ["MAX_KEY_LENGTH", "RUN_STATUSES", "NewRun", "Store", "WriteBatch", "check_tag", "check_text",
+           "validate_name"]

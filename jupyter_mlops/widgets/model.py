@@ -196,5 +196,6 @@ def fetch_page(store: Store, query: Query) -> Page:
         order_by=query.order_by,
         limit=query.page_size,
         offset=query.offset,
+        previews=True,  # long values cut: a run's detail view loads it whole
     )
     return Page(runs, total, query)

@@ -8,10 +8,10 @@ import json
 import os
 
 import nbformat
-from tests.support.runner import write_notebook
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner import run_notebook, sweep
+from tests.support.runner import write_notebook
 
 
 def test_a_failing_one_cell_notebook_names_cell_1(capsys, store, tmp_path):

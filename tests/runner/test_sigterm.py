@@ -9,6 +9,8 @@ import signal
 import time
 
 import nbformat
+
+from jupyter_mlops.store import open_store
 from tests.support.runner import (
     SLEEPING_CELL,
     kernels_of,
@@ -18,8 +20,6 @@ from tests.support.runner import (
     wait_until,
     write_notebook,
 )
-
-from jupyter_mlops.store import open_store
 
 
 def test_sigterm_ends_a_run_interrupted_with_its_snapshot_and_cell(store, tmp_path):

@@ -10,11 +10,11 @@ import sys
 
 import nbformat
 import pytest
-from tests.support.runner import signal_cli, start_cli, wait_until, write_notebook
 
 import jupyter_mlops as mlops
 from jupyter_mlops.cli import main
 from jupyter_mlops.store import open_store
+from tests.support.runner import signal_cli, start_cli, wait_until, write_notebook
 
 
 def _strict(text: str):

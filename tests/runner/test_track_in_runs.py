@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.support.runner import write_notebook
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.store import open_store
+from tests.support.runner import write_notebook
 
 TRACKED = (
     "%%track --name train --metric acc\n"

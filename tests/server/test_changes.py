@@ -68,7 +68,8 @@ async def test_patch_of_an_unknown_run_is_a_404(api: Any, track: Any) -> None:
 async def test_delete_removes_the_run(api: Any, track: Any) -> None:
     keep, doomed = track("keep"), track("doomed")
     response = await api("runs", doomed, method="DELETE")
-    assert response.code == 204
+    assert response.code == 200
+    assert body(response) == {"deleted": doomed, "children": 0}
     assert [run["id"] for run in body(await api("runs"))["runs"]] == [keep]
     response = await api("runs", doomed, raise_error=False)
     assert response.code == 404

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from jupyter_server.utils import url_path_join
-from tests.support.server import body
 
 import jupyter_mlops as mlops
 from jupyter_mlops.capture import files as capture
+from tests.support.server import body
 
 
 def pipeline_runs(root: Path, store: Path) -> tuple[str, str]:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from jupyter_server.utils import url_path_join
-from tests.support.server import body
 
 import jupyter_mlops as mlops
 from jupyter_mlops.store import open_store
+from tests.support.server import body
 
 
 def register_versions(store: str | Path, tmp_path: Path, count: int = 2) -> list[str]:

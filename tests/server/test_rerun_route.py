@@ -9,9 +9,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from tests.support.server import body
-
 from jupyter_mlops.store import open_store
+from tests.support.server import body
 
 NOTEBOOKS = Path(__file__).parent.parent / "runner" / "notebooks"
 HOSTILE = "x = 1\nopen('owned','w').write('x')\ny"

@@ -132,6 +132,6 @@ def test_a_version_4_store_gains_users_and_file_tables_keeping_its_runs(store_di
     run_id = make_run(store, "new", writes={"a.txt": "a"}, user="ana")
     assert store.get_run(run_id).files()[0].path == "a.txt"
     db = sqlite3.connect(store_dir / "mlops.db")
-    assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == "5"
+    assert db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0] == str(schema.SCHEMA_VERSION)
     assert {row[1] for row in db.execute("PRAGMA table_info(runs)")} >= {"user"}
     Store(os.fspath(store_dir))  # opening again migrates nothing twice
