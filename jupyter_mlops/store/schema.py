@@ -267,6 +267,19 @@ def _int64_steps(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE latest_metrics ALTER COLUMN step TYPE BIGINT")
 
 
+def _long_text_indexes(conn: Connection) -> None:
+    """A PostgreSQL btree entry holds at most about 2,700 bytes, so indexes over whole param and
+    tag texts refused long values (a 10 KB param could not be stored). Index their first 200
+    characters instead: the key still leads, which is how filters use these indexes. SQLite
+    has no such limit and keeps its indexes."""
+    if conn.dialect.name != "postgresql":
+        return
+    for index, table, column in (("ix_params_key_str", "params", "value_str"),
+                                 ("ix_tags_key_value", "tags", "value")):
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
+        conn.exec_driver_sql(f"CREATE INDEX {index} ON {table} (key, left({column}, 200))")
+
+
 # Version N is reached by applying MIGRATIONS[N - 1]. Append only; never edit a released step.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(meta, runs, params, latest_metrics, metric_chunks, tags, artifacts),
@@ -275,6 +288,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _create(models, model_versions, model_aliases, model_alias_history),
     _lineage,
     _int64_steps,
+    _long_text_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
