@@ -36,6 +36,7 @@ from .paths import (
     store_exists,
     store_location,
 )
+from .streaming import send_stream
 
 if TYPE_CHECKING:
     from ..store.sqlstore import Store
@@ -360,26 +361,25 @@ class ArtifactHandler(MlopsHandler):
             raise api_error(exc, parameter="name") from None
         store = await self.required_store()
         run = await self.call(store.get_run, run_id)
-        known = {a.name for a in await self.call(store.artifacts, run.id)}
-        if name not in known:
+        artifact = next((a for a in await self.call(store.artifacts, run.id) if a.name == name), None)
+        if artifact is None:
             raise ApiError(
                 404,
                 "artifact_not_found",
                 f"run {run.id} has no artifact named {name!r}; list them with GET runs/{run.id}/artifacts",
             )
-        data = await self.call(store.artifact_bytes, run.id, name)
+        reader = await self.call(store.open_artifact, run.id, name)
         guessed = mimetypes.guess_type(name)[0]
         filename = posixpath.basename(name.replace("\\", "/")) or "artifact"
         self.set_header(
             "Content-Disposition", f"attachment; filename*=UTF-8''{urllib.parse.quote(filename)}"
         )
         self.set_header("X-Content-Type-Options", "nosniff")
-        self.finish(
-            data,
-            set_content_type=guessed
-            if guessed in SAFE_ARTIFACT_TYPES
-            else "application/octet-stream",
-        )
+        content_type = guessed if guessed in SAFE_ARTIFACT_TYPES else "application/octet-stream"
+        try:
+            await send_stream(self, reader, artifact.size, content_type)  # piece by piece
+        except MlopsError as exc:
+            raise api_error(exc) from None
 
 
 class RerunHandler(MlopsHandler):

@@ -46,11 +46,11 @@ from ..errors import (
     StoreUnavailable,
 )
 from . import schema as s
-from .blobs import BlobStore, compress_blob
+from .blobs import BlobReader, BlobStore, compress_blob
 from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
-from .query import apply_order, compile_filter, param_columns, runs_query
+from .query import apply_order, compile_filter, param_columns, plan_searches, runs_query
 
 HEARTBEAT_TIMEOUT = 30.0
 HOST = socket.gethostname()
@@ -602,6 +602,7 @@ class Store:
         if offset:
             query = query.offset(offset)
         with self._read() as conn:
+            plan_searches(conn)
             rows = conn.execute(query).all()
             return RunList(self._load_runs(conn, rows))
 
@@ -609,6 +610,7 @@ class Store:
         where = compile_filter(parse_filter(filter or ""))
         query = select(func.count()).select_from(runs_query(where, experiment).subquery())
         with self._read() as conn:
+            plan_searches(conn)
             return int(conn.execute(query).scalar_one())
 
     def experiments(self) -> list[str]:
@@ -712,12 +714,19 @@ class Store:
         return [Artifact(name=r.name, digest=r.digest, size=r.size, created_at=r.created_at) for r in rows]
 
     def artifact_bytes(self, run_id: str, name: str) -> bytes:
+        return self.blobs.get(self._artifact_digest(run_id, name))
+
+    def open_artifact(self, run_id: str, name: str) -> BlobReader:
+        """The artifact as a reader that decompresses as it goes: any size in bounded memory."""
+        return self.blobs.open(self._artifact_digest(run_id, name))
+
+    def _artifact_digest(self, run_id: str, name: str) -> str:
         a = s.artifacts
         with self._read() as conn:
             row = conn.execute(select(a.c.digest).where(a.c.run_id == run_id, a.c.name == name)).first()
         if row is None:
             raise InvalidInput(f"run {run_id} has no artifact named {name!r}; list them with Run.artifacts()")
-        return self.blobs.get(row[0])
+        return str(row[0])
 
     def execution_record(self, run_id: str) -> list[ExecutedCell]:
         ec = s.executed_cells
