@@ -36,7 +36,7 @@ from .paths import (
     store_exists,
     store_location,
 )
-from .streaming import send_stream
+from .streaming import open_artifact, send_stream
 
 if TYPE_CHECKING:
     from ..store.sqlstore import Store
@@ -361,14 +361,14 @@ class ArtifactHandler(MlopsHandler):
             raise api_error(exc, parameter="name") from None
         store = await self.required_store()
         run = await self.call(store.get_run, run_id)
-        artifact = next((a for a in await self.call(store.artifacts, run.id) if a.name == name), None)
-        if artifact is None:
+        found = await self.call(open_artifact, store, run.id, name)
+        if found is None:
             raise ApiError(
                 404,
                 "artifact_not_found",
                 f"run {run.id} has no artifact named {name!r}; list them with GET runs/{run.id}/artifacts",
             )
-        reader = await self.call(store.open_artifact, run.id, name)
+        artifact, reader = found
         guessed = mimetypes.guess_type(name)[0]
         filename = posixpath.basename(name.replace("\\", "/")) or "artifact"
         self.set_header(

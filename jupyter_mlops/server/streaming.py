@@ -9,12 +9,17 @@ slows its own download and never makes the server buffer the rest.
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from jupyter_server.base.handlers import APIHandler
 from tornado import iostream
 
 from ..errors import MlopsError
+
+if TYPE_CHECKING:
+    from ..store.blobs import BlobReader
+    from ..store.entities import Artifact
+    from ..store.sqlstore import Store
 
 #: Bytes read, written and flushed at a time.
 PIECE = 1 << 20
@@ -24,6 +29,12 @@ class Reader(Protocol):
     def read(self, size: int = -1) -> bytes: ...
 
     def close(self) -> None: ...
+
+
+def open_artifact(store: Store, run_id: str, name: str) -> tuple[Artifact, BlobReader] | None:
+    """The artifact's record and a reader of its bytes; ``None`` when the run has no such one."""
+    artifact = next((a for a in store.artifacts(run_id) if a.name == name), None)
+    return None if artifact is None else (artifact, store.blobs.open(artifact.digest))
 
 
 async def send_stream(handler: APIHandler, reader: Reader, size: int, content_type: str) -> None:

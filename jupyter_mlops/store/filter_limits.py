@@ -32,9 +32,11 @@ MAX_VALUES = 500
 #: Characters in one quoted text or key. SQLite refuses LIKE patterns over 50,000 bytes
 #: (SQLITE_MAX_LIKE_PATTERN_LENGTH), and a character takes up to 4 bytes in UTF-8.
 MAX_STRING = 10_000
-#: Order keys. Each key on params, metrics or tags joins one more table: SQLite joins at
-#: most 64, and SQLAlchemy compiles the chain of outer joins recursively.
-MAX_ORDER_KEYS = 16
+#: Order keys. A key on params, metrics or tags joins one more table (SQLite joins at most
+#: 64) and adds up to four ORDER BY terms (the params' number and text, each after its
+#: NULLs-last test): SQLite 3.40 crashes the process (a segmentation fault) on a query with
+#: a LEFT JOIN and more than 64 ORDER BY terms, and 8 keys make at most 33.
+MAX_ORDER_KEYS = 8
 #: Whole numbers bind as 64-bit integers in SQLite (INTEGER) and PostgreSQL (BIGINT).
 MIN_INTEGER, MAX_INTEGER = -(2**63), 2**63 - 1
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -46,11 +46,14 @@ from ..errors import (
     StoreUnavailable,
 )
 from . import schema as s
-from .blobs import BlobReader, BlobStore, compress_blob
+from .blobs import BlobStore, compress_blob
 from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
 from .query import apply_order, compile_filter, param_columns, plan_searches, runs_query
+
+if TYPE_CHECKING:
+    from .registry import ModelRegistry
 
 HEARTBEAT_TIMEOUT = 30.0
 HOST = socket.gethostname()
@@ -151,6 +154,13 @@ class Store:
             f"the store at {self.location} cannot be written ({reason}); make it writable or point "
             f"--store / {config.STORE_ENV} at a writable directory"
         )
+
+    @functools.cached_property
+    def models(self) -> ModelRegistry:
+        """The model registry of this store."""
+        from .registry import ModelRegistry
+
+        return ModelRegistry(self)
 
     @property
     def blobs(self) -> BlobStore:
@@ -518,8 +528,9 @@ class Store:
         if rows:  # a record holds every cell the kernel ran: hundreds of rows, inserted by the driver
             conn.exec_driver_sql(_insert_sql(conn, s.executed_cells), rows)
 
-    def delete_run(self, run_id: str) -> None:
-        """Delete a run and its children with everything they logged (blobs stay shared)."""
+    def delete_run(self, run_id: str, *, force: bool = False) -> None:
+        """Delete a run and its children with everything they logged (blobs stay shared).
+        A run with registered model versions is refused unless ``force`` (the versions stay)."""
         with self._write() as conn:
             self._require_run(conn, run_id)
             doomed = [run_id]
@@ -527,6 +538,8 @@ class Store:
             while frontier:
                 frontier = list(conn.execute(select(s.runs.c.id).where(s.runs.c.parent_id.in_(frontier))).scalars())
                 doomed.extend(frontier)
+            if not force:
+                self.models.check_runs_deletable(conn, doomed)
             for table in s.RUN_TABLES:
                 conn.execute(delete(table).where(table.c.run_id.in_(doomed)))
             conn.execute(delete(s.runs).where(s.runs.c.id.in_(doomed)))
@@ -714,19 +727,12 @@ class Store:
         return [Artifact(name=r.name, digest=r.digest, size=r.size, created_at=r.created_at) for r in rows]
 
     def artifact_bytes(self, run_id: str, name: str) -> bytes:
-        return self.blobs.get(self._artifact_digest(run_id, name))
-
-    def open_artifact(self, run_id: str, name: str) -> BlobReader:
-        """The artifact as a reader that decompresses as it goes: any size in bounded memory."""
-        return self.blobs.open(self._artifact_digest(run_id, name))
-
-    def _artifact_digest(self, run_id: str, name: str) -> str:
         a = s.artifacts
         with self._read() as conn:
             row = conn.execute(select(a.c.digest).where(a.c.run_id == run_id, a.c.name == name)).first()
         if row is None:
             raise InvalidInput(f"run {run_id} has no artifact named {name!r}; list them with Run.artifacts()")
-        return str(row[0])
+        return self.blobs.get(row[0])
 
     def execution_record(self, run_id: str) -> list[ExecutedCell]:
         ec = s.executed_cells

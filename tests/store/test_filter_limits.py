@@ -105,6 +105,8 @@ def test_order_keys_up_to_the_limit_join_and_sort(two_runs) -> None:  # type: ig
     assert len(keys) == MAX_ORDER_KEYS
     assert names(two_runs, "", order) == ["b", "a"]  # missing keys tie; 'sgd' sorts first descending
     assert names(two_runs, deepest_filter() + " or name = 'b'", order) == ["b", "a"]
+    widest = ", ".join(f"params.p{i}" for i in range(MAX_ORDER_KEYS))  # the most ORDER BY terms
+    assert names(two_runs, "", widest) == ["b", "a"]  # all tie: newest first
     past = ", ".join([*keys, "name"])
     refused(past, past.rindex("name"), f"more than {MAX_ORDER_KEYS} order keys", order=True)
     refused(", ".join(f"params.p{i}" for i in range(600)), len(", ".join(f"params.p{i}" for i in range(MAX_ORDER_KEYS))) + 2,
