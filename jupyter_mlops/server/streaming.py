@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..store.sqlstore import Store
 
 #: Bytes read, written and flushed at a time.
-PIECE = 1 << 20
+PIECE = 256 << 10
 
 
 class Reader(Protocol):

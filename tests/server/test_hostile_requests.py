@@ -102,3 +102,29 @@ async def test_a_long_but_valid_path_is_served(api: Any, jp_root_dir: Path, trac
     relative = os.path.relpath(deep, jp_root_dir)
     page = body(await api("runs", params={"path": relative}))
     assert [run["name"] for run in page["runs"]] == ["root run"]
+
+
+async def test_artifacts_of_any_size_download_whole(api: Any, track: Any, root_store: Path) -> None:
+    from jupyter_mlops.store import open_store
+
+    run_id = track("with artifacts")
+    store = open_store(str(root_store))
+    data = os.urandom(700_000) * 3  # several pieces, the last one short
+    store.log_artifact_bytes(run_id, "empty.csv", b"")
+    store.log_artifact_bytes(run_id, "weights.bin", data)
+    empty = await api("runs", run_id, "artifacts", "empty.csv")
+    assert (empty.body, empty.headers["Content-Type"], empty.headers["Content-Length"]) == (b"", "text/csv", "0")
+    whole = await api("runs", run_id, "artifacts", "weights.bin")
+    assert whole.body == data and whole.headers["Content-Length"] == str(len(data))
+    assert whole.headers["Content-Type"] == "application/octet-stream"
+    assert whole.headers["Content-Disposition"] == "attachment; filename*=UTF-8''weights.bin"
+
+
+async def test_a_missing_blob_is_a_503_before_anything_is_sent(api: Any, track: Any, root_store: Path) -> None:
+    from jupyter_mlops.store import open_store
+
+    run_id = track("lost blob")
+    artifact = open_store(str(root_store)).log_artifact_bytes(run_id, "gone.bin", b"soon gone")
+    (root_store / "blobs" / artifact.digest[:2] / artifact.digest[2:]).unlink()
+    code, reply = await fails(api, "runs", run_id, "artifacts", "gone.bin")
+    assert (code, reply["error"]) == (503, "store_unavailable") and "missing" in reply["detail"]
