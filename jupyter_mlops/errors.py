@@ -52,6 +52,19 @@ class FilterSyntaxError(MlopsError, ValueError):
         self.reason = message
 
 
+class FilterLimitExceeded(FilterSyntaxError):
+    """A filter or order-by expression goes past one of the parser's limits (nesting depth,
+    number of comparisons or values, order keys, size of a literal)."""
+
+    def __init__(self, text: str, position: int, message: str) -> None:
+        super().__init__(text, position, message)
+        # One line with only the text near the position: such an expression is often huge.
+        start = max(0, position - 15)
+        excerpt = text[start : position + 25]
+        near = ("..." if start else "") + excerpt + ("..." if position + 25 < len(text) else "")
+        self.args = (f"{message} at position {position}, near {near!r}",)
+
+
 class StoreError(MlopsError):
     """The store cannot be opened or written."""
 

@@ -21,6 +21,7 @@ from . import payloads
 from .base import ApiError, MlopsHandler, _status_of, api_error
 from .compare import compare_runs
 from .paths import store_exists
+from .streaming import open_artifact, send_stream
 
 #: The largest request body read: a PATCH of a note and tags, or a re-run's params.
 MAX_BODY_BYTES = 1 << 20
@@ -180,26 +181,25 @@ class ArtifactHandler(MlopsHandler):
             raise api_error(exc, parameter="name") from None
         store = await self.required_store()
         run = await self.call(store.get_run, run_id)
-        known = {a.name for a in await self.call(store.artifacts, run.id)}
-        if name not in known:
+        found = await self.call(open_artifact, store, run.id, name)
+        if found is None:
             raise ApiError(
                 404,
                 "artifact_not_found",
                 f"run {run.id} has no artifact named {name!r}; list them with GET runs/{run.id}/artifacts",
             )
-        data = await self.call(store.artifact_bytes, run.id, name)
+        artifact, reader = found
         guessed = mimetypes.guess_type(name)[0]
         filename = posixpath.basename(name.replace("\\", "/")) or "artifact"
         self.set_header(
             "Content-Disposition", f"attachment; filename*=UTF-8''{urllib.parse.quote(filename)}"
         )
         self.set_header("X-Content-Type-Options", "nosniff")
-        self.finish(
-            data,
-            set_content_type=guessed
-            if guessed in SAFE_ARTIFACT_TYPES
-            else "application/octet-stream",
-        )
+        content_type = guessed if guessed in SAFE_ARTIFACT_TYPES else "application/octet-stream"
+        try:
+            await send_stream(self, reader, artifact.size, content_type)  # piece by piece
+        except MlopsError as exc:
+            raise api_error(exc) from None
 
 
 class RerunHandler(MlopsHandler):

@@ -41,20 +41,44 @@ def resolve_directory(root_dir: str | os.PathLike[str], path: str | None) -> Pat
             "path= contains a NUL character; pass a directory relative to the server root"
         )
     relative = text.strip("/")
-    candidate = (root / relative).resolve() if relative else root
-    if not _inside(root, candidate):
-        raise PathOutsideRoot(
-            f"path {path!r} leads outside the server's root directory; pass a directory "
-            "relative to the root, as the file browser shows it"
-        )
-    if candidate.is_file():
-        candidate = candidate.parent
-    if not candidate.is_dir():
-        raise PathNotFound(
-            f"there is no directory {relative or '/'!r} under the server's root directory; "
-            "pass an existing directory relative to the root"
-        )
+    try:
+        candidate = (root / relative).resolve() if relative else root
+        if not _inside(root, candidate):
+            raise PathOutsideRoot(
+                f"path {_shown(path)} leads outside the server's root directory; pass a "
+                "directory relative to the root, as the file browser shows it"
+            )
+        if candidate.is_file():
+            candidate = candidate.parent
+        if not candidate.is_dir():
+            raise PathNotFound(
+                f"there is no directory {_shown(relative or '/')} under the server's root "
+                "directory; pass an existing directory relative to the root"
+            )
+    except MlopsError:
+        raise
+    except (OSError, RuntimeError, ValueError) as exc:
+        # The system refused the name (too long, a symlink loop, not encodable): the request's
+        # fault, so a 400 naming the parameter, never a 500.
+        raise InvalidInput(
+            f"path= {_shown(path)} cannot be looked up ({_reason(exc)}); pass a directory "
+            "relative to the server root, as the file browser shows it"
+        ) from None
     return candidate
+
+
+def _shown(text: str | None) -> str:
+    """A request path for a message: cut short, since a hostile one may be huge."""
+    text = text or ""
+    return repr(text if len(text) <= 120 else text[:120] + "...")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    if isinstance(exc, RuntimeError):  # Path.resolve() before Python 3.13
+        return "a loop of symbolic links"
+    return str(exc)
 
 
 def store_location(

@@ -4,16 +4,22 @@ A blob is named by the sha256 of its bytes and stored zlib-compressed under
 ``<root>/<first two hex digits>/<rest>``; the same bytes are stored once. Writes go
 to a temporary file first and are renamed into place, so a crash never leaves a
 half-written blob under its final name.
+
+Files are stored and read in pieces (:meth:`BlobStore.put_file`, :meth:`BlobStore.open`),
+so a blob of any size costs a few MiB of memory. The stored form is one zlib stream
+whichever way it was written: ``zlib.decompress`` of the whole file reads it too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import os
 import threading
 import zlib
 from pathlib import Path
+from types import TracebackType
 
 from ..errors import StoreError, StoreReadOnly
 
@@ -118,5 +124,59 @@ class BlobStore:
             ) from exc
         return zlib.decompress(payload)
 
+    def open(self, digest: str) -> BlobReader:
+        """The blob's bytes as a file-like reader, decompressed piece by piece as it is read."""
+        path = self._path(digest)
+        try:
+            return BlobReader(open(path, "rb"), f"blob {digest} in {self.root}")
+        except FileNotFoundError as exc:
+            raise StoreError(
+                f"blob {digest} is missing from {self.root}; the blob folder may have been "
+                "moved (set JUPYTER_MLOPS_BLOBS to its location)"
+            ) from exc
+
     def exists(self, digest: str) -> bool:
         return self._path(digest).exists()
+
+
+class BlobReader:
+    """A stored blob's bytes, read and decompressed in pieces.
+
+    ``read(size)`` returns at most ``size`` bytes and holds at most one piece of compressed
+    input besides: a highly compressible blob (a GiB of zeros is a MiB stored) never
+    expands all at once.
+    """
+
+    def __init__(self, file: io.BufferedReader, label: str) -> None:
+        self._file = file
+        self._label = label
+        self._inflate = zlib.decompressobj()
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left when ``size`` is negative); ``b""`` at the end."""
+        if size < 0:
+            return b"".join(iter(lambda: self.read(_CHUNK), b""))
+        parts: list[bytes] = []
+        wanted = size
+        while wanted > 0 and not self._inflate.eof:
+            data = self._inflate.unconsumed_tail or self._file.read(_CHUNK)
+            try:
+                piece = self._inflate.decompress(data, wanted)
+            except zlib.error as exc:
+                raise StoreError(f"{self._label} is damaged ({exc}); restore it from a backup") from exc
+            if not data and not piece:
+                raise StoreError(f"{self._label} is cut short; restore it from a backup")
+            parts.append(piece)
+            wanted -= len(piece)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

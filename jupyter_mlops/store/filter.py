@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FilterSyntaxError
+from .filter_limits import Budget, check_length, number_value, string_value
 
 # --- the tree -----------------------------------------------------------------------
 
@@ -114,6 +115,7 @@ class _Token:
 
 
 def _tokenise(text: str) -> list[_Token]:
+    check_length(text)
     tokens: list[_Token] = []
     position = 0
     while position < len(text):
@@ -123,13 +125,12 @@ def _tokenise(text: str) -> list[_Token]:
         kind = match.lastgroup or ""
         raw = match.group()
         if kind == "number":
-            value: Any = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            tokens.append(_Token(kind, raw, value, position))
+            tokens.append(_Token(kind, raw, number_value(raw, text, position), position))
         elif kind == "string":
-            quote = raw[0]
-            tokens.append(_Token(kind, raw, raw[1:-1].replace(quote * 2, quote), position))
+            value = raw[1:-1].replace(raw[0] * 2, raw[0])
+            tokens.append(_Token(kind, raw, string_value(value, text, position), position))
         elif kind == "quoted":
-            tokens.append(_Token(kind, raw, raw[1:-1], position))
+            tokens.append(_Token(kind, raw, string_value(raw[1:-1], text, position), position))
         elif kind == "op":
             op = {"==": "=", "<>": "!="}.get(raw, raw)
             tokens.append(_Token(kind, raw, op, position))
@@ -148,6 +149,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokenise(text)
         self.index = 0
+        self.budget = Budget(text)
 
     @property
     def current(self) -> _Token:
@@ -196,15 +198,18 @@ class _Parser:
 
     def parse_not(self) -> Node:
         if self.is_word("not"):
-            self.advance()
-            return Not(self.parse_not())
+            self.budget.enter(self.advance().position)
+            node = Not(self.parse_not())
+            self.budget.leave()
+            return node
         return self.parse_primary()
 
     def parse_primary(self) -> Node:
         if self.current.kind == "punct" and self.current.text == "(":
-            self.advance()
+            self.budget.enter(self.advance().position)
             node = self.parse_or()
             self.expect_punct(")", "')' to close the parenthesis")
+            self.budget.leave()
             return node
         return self.parse_comparison()
 
@@ -243,6 +248,7 @@ class _Parser:
 
     def parse_literal(self) -> Literal:
         token = self.current
+        self.budget.value(token.position)
         if token.kind in ("number", "string"):
             self.advance()
             return token.value  # type: ignore[no-any-return]
@@ -258,6 +264,7 @@ class _Parser:
         raise self.fail("expected a value: a number, a 'quoted string', true, false or null")
 
     def parse_comparison(self) -> Comparison:
+        self.budget.comparison(self.current.position)
         field = self.parse_field()
         token = self.current
         if token.kind == "op":
@@ -298,6 +305,7 @@ class _Parser:
     def parse_order_by(self) -> list[OrderKey]:
         keys: list[OrderKey] = []
         while True:
+            self.budget.order_key(self.current.position)
             field = self.parse_field()
             descending = False
             if self.is_word("asc", "desc"):
@@ -352,6 +360,8 @@ def to_timestamp(value: str, text: str = "", position: int = 0) -> float:
     except ValueError:
         raise FilterSyntaxError(text or value, position,
                                 f"{value!r} is not a date; write it as 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM'") from None
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.timestamp()
+    try:
+        return (moment.astimezone() if moment.tzinfo is None else moment).timestamp()
+    except (ValueError, OverflowError, OSError):  # the first or last day of year 1 or 9999
+        raise FilterSyntaxError(text or value, position,
+                                f"the date {value!r} is out of range; write one between the years 2 and 9998") from None

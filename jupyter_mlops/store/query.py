@@ -10,11 +10,12 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, not_, or_, select, true
 
 from . import schema as s
 from .filter import ATTRIBUTES, And, Comparison, Field, Node, Not, Or, OrderKey, to_timestamp
 
+_KEYED = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}
 _SQL_OPS = {
     "=": lambda c, v: c == v,
     "!=": lambda c, v: c != v,
@@ -80,10 +81,11 @@ def _compile_comparison(node: Comparison) -> ColumnElement[bool]:
             return column.is_(None)
         if op == "is not null":
             return column.is_not(None)
-        if ATTRIBUTES[field.name] == "time":
-            value = tuple(_time(v) for v in value) if isinstance(value, tuple) else _time(value)
-        return _apply(column, op, value)
-    table = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}[field.kind]
+        kind = ATTRIBUTES[field.name]
+        if isinstance(value, tuple):
+            return _apply(column, op, tuple(_column_value(kind, v) for v in value))
+        return _apply(column, op, _column_value(kind, value))
+    table = _KEYED[field.kind]
     has_key = and_(table.c.run_id == s.runs.c.id, table.c.key == field.name)
     if op == "is null":
         return not_(exists().where(has_key))
@@ -99,7 +101,9 @@ def _value_condition(field: Field, op: str, value: Any) -> ColumnElement[bool]:
         if any(isinstance(v, float) and math.isnan(v) for v in values):
             nan = s.latest_metrics.c.value_repr == "nan"
             return nan if op in ("=", "in") else not_(nan)
-        return _apply(column, op, value)
+        if isinstance(value, tuple):
+            return _apply(column, op, tuple(_column_value("number", v) for v in value))
+        return _apply(column, op, _column_value("number", value))
     if field.kind == "tags":
         converted = tuple(_literal_text(v) for v in values)
         return _apply(s.tags.c.value, op, converted if isinstance(value, tuple) else converted[0])
@@ -111,8 +115,16 @@ def _value_condition(field: Field, op: str, value: Any) -> ColumnElement[bool]:
     return _apply(s.params.c.value_str, op, converted if isinstance(value, tuple) else converted[0])
 
 
-def _time(value: Any) -> Any:
-    return to_timestamp(value) if isinstance(value, str) else value
+def _column_value(kind: str, value: Any) -> Any:
+    """A literal in the type of a column of this kind ("text", "number" or "time"): PostgreSQL
+    compares only like types (``name = 5`` or ``duration = true`` would be an error there)."""
+    if value is None:
+        return None
+    if kind == "text":
+        return _literal_text(value)
+    if isinstance(value, str):  # a time: the parser accepts only dates for those
+        return to_timestamp(value)
+    return float(value) if isinstance(value, bool) else value
 
 
 def _attribute_column(name: str) -> Any:
@@ -129,7 +141,7 @@ def apply_order(query: Select[Any], keys: list[OrderKey]) -> Select[Any]:
         if field.kind == "attribute":
             columns = [_attribute_column(field.name)]
         else:
-            table = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}[field.kind]
+            table = _KEYED[field.kind]
             alias = table.alias(f"order_{number}")
             query = query.outerjoin(alias, and_(alias.c.run_id == s.runs.c.id, alias.c.key == field.name))
             if field.kind == "params":
@@ -141,6 +153,18 @@ def apply_order(query: Select[Any], keys: list[OrderKey]) -> Select[Any]:
             clauses.append(column.desc() if key.descending else column.asc())
     clauses.append(s.runs.c.id.desc())
     return query.order_by(*clauses)
+
+
+def plan_searches(conn: Connection) -> None:
+    """Have PostgreSQL join in the order the query is written, for this transaction.
+
+    Every comparison on params, metrics or tags is an EXISTS, which PostgreSQL turns into a
+    semi-join and then searches the orders of all of them: planning took 1.2 s for 10 ANDed
+    comparisons over 10,000 runs and 17 s for 30 on a busy 2-core machine; joined as written
+    it took 20 ms and 0.4 s, and the query ran as fast. SQLite plans each EXISTS on its own.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL join_collapse_limit = 1")
 
 
 def runs_query(where: ColumnElement[bool], experiment: str | None) -> Select[Any]:

@@ -55,7 +55,7 @@ from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
 from .integrity import check_blob_folder, check_sqlite_file, is_corruption, quick_check_problems
 from .previews import cut, preview, whole
-from .query import apply_order, compile_filter, param_columns, runs_query
+from .query import apply_order, compile_filter, param_columns, plan_searches, runs_query
 from .snapshots import snapshot_blob, untrusted
 from .validation import (
     MAX_KEY_LENGTH,
@@ -694,6 +694,7 @@ class Store:
                 *(c for c in s.runs.c if c.name != "note"), note.label("note"), note_length.label("note_length"),
                 maintain_column_froms=True)
         with self._read() as conn:
+            plan_searches(conn)
             rows = conn.execute(query).all()
             return RunList(self._load_runs(conn, rows, previews=previews))
 
@@ -701,6 +702,7 @@ class Store:
         where = compile_filter(parse_filter(filter or ""))
         query = select(func.count()).select_from(runs_query(where, experiment).subquery())
         with self._read() as conn:
+            plan_searches(conn)
             return int(conn.execute(query).scalar_one())
 
     def experiments(self) -> list[str]:
