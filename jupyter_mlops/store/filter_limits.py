@@ -77,6 +77,11 @@ def number_value(raw: str, text: str, position: int) -> int | float:
 
 
 def string_value(value: str, text: str, position: int) -> str:
+    """A quoted text or key, refused if long or holding NUL (PostgreSQL cannot bind it)."""
+    if "\x00" in value:
+        raise FilterLimitExceeded(
+            text, position, "quoted text holds a NUL character, which no stored text can contain"
+        )
     if len(value) > MAX_STRING:
         raise FilterLimitExceeded(
             text, position, f"quoted text of {len(value):,} characters; the most is {MAX_STRING:,}"

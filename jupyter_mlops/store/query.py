@@ -110,7 +110,9 @@ def _value_condition(field: Field, op: str, value: Any) -> ColumnElement[bool]:
     # params: numbers compare as numbers, everything else as text
     numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     if numeric and op not in ("like", "not like"):
-        return _apply(s.params.c.value_num, op, value)
+        if isinstance(value, tuple):
+            return _apply(s.params.c.value_num, op, tuple(_column_value("number", v) for v in value))
+        return _apply(s.params.c.value_num, op, _column_value("number", value))
     converted = tuple(_literal_text(v) for v in values)
     return _apply(s.params.c.value_str, op, converted if isinstance(value, tuple) else converted[0])
 
@@ -124,7 +126,9 @@ def _column_value(kind: str, value: Any) -> Any:
         return _literal_text(value)
     if isinstance(value, str):  # a time: the parser accepts only dates for those
         return to_timestamp(value)
-    return float(value) if isinstance(value, bool) else value
+    # Floats, as the columns hold: an IN list is bound with its first value's type, so
+    # (0, nan) would send NaN as an INTEGER to PostgreSQL.
+    return float(value)
 
 
 def _attribute_column(name: str) -> Any:

@@ -145,6 +145,8 @@ def test_text_up_to_the_limit_compares_and_matches(two_runs) -> None:  # type: i
     assert names(two_runs, f"tags.stage not like '{wide}%'") == ["a"]
     assert names(two_runs, f"params.`{'k' * MAX_STRING}` = '{wide}'") == []
     refused(f"name like '{wide}%%'", 10, f"the most is {MAX_STRING:,}")
+    refused("tags.stage like 'a\x00%'", 16, "NUL character")
+    refused("params.`a\x00b` = 1", 7, "NUL character")
     padded = "name = 'a'" + " " * (MAX_TEXT - 10)
     assert len(padded) == MAX_TEXT and names(two_runs, padded) == ["a"]
     refused(padded + " ", MAX_TEXT, f"the most is {MAX_TEXT:,}")

@@ -20,7 +20,7 @@ from jupyter_mlops.errors import FilterSyntaxError
 from jupyter_mlops.store.filter import ATTRIBUTES, parse_filter, parse_order_by
 from jupyter_mlops.store.filter_limits import MAX_DEPTH, MAX_INTEGER, MAX_ORDER_KEYS, MIN_INTEGER
 
-PARSER_ONLY = settings(max_examples=300, deadline=None)
+PARSER_ONLY = settings(max_examples=200, deadline=None)
 ON_A_DATABASE = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -93,7 +93,9 @@ NUMBERS = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False).map(repr),
     st.sampled_from(["nan", "inf", "0.0", "-0", "1e-320"]),
 )
-TEXTS = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=20).map(quoted)
+TEXTS = st.text(alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=20).map(
+    quoted
+)
 DATES = st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)).map(
     lambda moment: quoted(moment.isoformat())
 )
@@ -130,20 +132,26 @@ def comparisons(draw: st.DrawFn) -> str:
 
 @st.composite
 def expressions(draw: st.DrawFn, depth: int = 0, budget: list[int] | None = None) -> str:
-    """A filter the grammar allows, nested at most MAX_DEPTH deep."""
-    budget = budget if budget is not None else [draw(st.integers(1, 24))]  # comparisons left
-    shape = draw(st.sampled_from(["leaf", "not", "group", "chain"])) if depth < MAX_DEPTH else "leaf"
-    if budget[0] <= 1 or shape == "leaf":
+    """A filter the grammar allows, nested at most MAX_DEPTH deep, with at most ``budget[0]``
+    comparisons (what it uses is taken off)."""
+    budget = budget if budget is not None else [draw(st.integers(1, 24))]
+    shapes = ["leaf", "not", "group", "chain"] if budget[0] >= 2 else ["leaf", "not", "group"]
+    shape = draw(st.sampled_from(shapes)) if depth < MAX_DEPTH else "leaf"
+    if shape == "leaf":
         budget[0] -= 1
         return draw(comparisons())
     if shape == "not":
         return f"{draw(st.sampled_from(['not', 'NOT']))} {draw(expressions(depth + 1, budget))}"
     if shape == "group":
         return f"({draw(expressions(depth + 1, budget))})"
-    parts = [draw(expressions(depth, budget)) for _ in range(draw(st.integers(2, 4)))]
-    text = parts[0]
-    for part in parts[1:]:
-        text += f" {draw(st.sampled_from(['and', 'or', 'AND', 'Or']))} {part}"
+    count = draw(st.integers(2, min(4, budget[0])))
+    text = ""
+    for index in range(count):
+        share = [budget[0] - (count - index - 1)]  # leave one comparison for each part to come
+        before = share[0]
+        part = draw(expressions(depth, share))
+        budget[0] -= before - share[0]
+        text += part if not index else f" {draw(st.sampled_from(['and', 'or', 'AND', 'Or']))} {part}"
     return text
 
 
