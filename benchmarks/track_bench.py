@@ -35,8 +35,8 @@ HASH_MB = 512
 
 def median_ms(shell, cell: str, warm_up: int = WARM_UP, measured: int = MEASURED,
               namespace: dict | None = None) -> float:
-    shell.user_ns.update(namespace or {})
     shell.reset(new_session=True)
+    shell.user_ns.update(namespace or {})
     times = []
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         for index in range(warm_up + measured):
