@@ -61,8 +61,8 @@ def resolve_target(store: Store, target: str) -> Lineage:
         return _of_model(store, target)
     if os.path.exists(target):
         return store.lineage(path=target)
-    try:
-        return store.lineage(run_id=target)
+    try:  # a run id, or a unique prefix of one (as `show` and `diff` take)
+        return store.lineage(run_id=store.find_run(target).id)
     except RunNotFound:
         pass
     try:
