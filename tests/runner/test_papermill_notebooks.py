@@ -196,9 +196,9 @@ def test_run_sweep_and_rerun_take_raw_parameters(command):
     argv = {"run": ["run", "nb.ipynb"], "sweep": ["sweep", "nb.ipynb", "--grid", "a=1"],
             "rerun": ["rerun", "1m8gdm5tpbsc5x"]}[command]
     args = build_parser().parse_args([*argv, "-r", "version", "1.0", "-p", "lr", "1"])
-    from jupyter_mlops.runner.commands import _parameters
+    from jupyter_mlops.cli.common import parameters
 
-    values = _parameters(args)
+    values = parameters(args)
     assert values == {"version": "1.0", "lr": "1"} and type(values["version"]) is str
 
 
