@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ExecutorError
 from .execute import ExecutionResult, Job
-from .executors import PRESTART, Executor, failure_result, lost_result
+from .executor_base import PRESTART, Executor, failure_result, lost_result
 
 
 @contextlib.contextmanager
