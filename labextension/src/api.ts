@@ -13,6 +13,7 @@ import {
   ICompareResult,
   IInfo,
   IMetricSeries,
+  IRerunStart,
   IRun,
   IRunChanges,
   IRunDetail,
@@ -212,6 +213,11 @@ export class MlopsApi {
 
   async deleteRun(id: string, path = ''): Promise<void> {
     await this.request(['runs', id], { path }, { method: 'DELETE' });
+  }
+
+  /** What a re-run of the run starts from: its params, and whether it can run at all. */
+  async rerunStart(id: string, path = ''): Promise<IRerunStart> {
+    return this.json<IRerunStart>(['runs', id, 'rerun'], { path });
   }
 
   /** Start a re-run with some params changed; resolves to the new run's id. */

@@ -162,9 +162,17 @@ export function addCommands(ctx: ICommandContext): void {
       const path = pathOf(args);
       try {
         const run = await api.run(id, path);
+        const start = await api.rerunStart(id, path);
+        if (!start.rerunnable) {
+          Notification.warning(
+            `${run.name} cannot be re-run from here: ${start.reason ?? 'no reason given'}`,
+            { autoClose: false }
+          );
+          return;
+        }
         const result = await showDialog({
           title: `Re-run ${run.name}`,
-          body: new RerunForm(run),
+          body: new RerunForm(run, start),
           buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Re-run' })]
         });
         if (!result.button.accept) {

@@ -147,3 +147,15 @@ export interface IRunQuery {
   limit?: number;
   offset?: number;
 }
+
+/** `GET runs/{id}/rerun`: what a re-run of the run starts from (the same for every face). */
+export interface IRerunStart {
+  run_id: string;
+  name: string;
+  experiment: string;
+  notebook_path: string | null;
+  rerunnable: boolean;
+  reason: string | null;
+  error?: string;
+  params: { name: string; value: JSONValue; kind: string | null }[];
+}

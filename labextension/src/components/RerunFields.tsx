@@ -2,14 +2,16 @@ import React, { useState } from 'react';
 
 import { IRun } from '../payloads';
 
-/** A text field per param of the run, starting from the typed texts in `initial`. */
+/** A text field per param a re-run starts from (`keys`, in the notebook's order), starting
+ * from the typed texts in `initial`. */
 export function RerunFields(props: {
   run: IRun;
+  keys: string[];
   initial: Record<string, string>;
   onChange: (key: string, text: string) => void;
 }): React.ReactElement {
   const [values, setValues] = useState(props.initial);
-  const keys = Object.keys(props.run.params).sort();
+  const keys = props.keys;
   return (
     <div>
       <p>
