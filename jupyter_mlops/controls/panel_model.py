@@ -4,45 +4,16 @@ metric, the parameter that changed between runs, and the points of the chart."""
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ..compare.direction import lower_is_better
 
 if TYPE_CHECKING:
     from ..store.entities import Run
 
 MAX_METRIC_COLUMNS = 6
-#: Metric name parts for which a lower value is better; any other metric is better higher.
-LOWER_IS_BETTER = frozenset(
-    {
-        "loss",
-        "error",
-        "err",
-        "mse",
-        "rmse",
-        "mae",
-        "mape",
-        "nll",
-        "perplexity",
-        "ppl",
-        "time",
-        "latency",
-        "duration",
-        "cost",
-        "regret",
-        "wer",
-        "cer",
-        "distance",
-        "bpd",
-        "seconds",
-    }
-)
-
-
-def lower_is_better(key: str) -> bool:
-    parts = re.split(r"[^a-z0-9]+", key.lower())
-    return any(part in LOWER_IS_BETTER or part.endswith("loss") for part in parts)
 
 
 def metric_keys(
@@ -136,6 +107,5 @@ __all__ = [
     "changed_params",
     "chart_param",
     "chart_points",
-    "lower_is_better",
     "metric_keys",
 ]

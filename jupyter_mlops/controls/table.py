@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from ..compare.direction import lower_is_better
 from ..render import html as h
 from ..render.palette import ADDED_BACKGROUND, ERROR
 from ..render.text import format_value
-from .panel_model import best_run_ids, lower_is_better
+from .panel_model import best_run_ids
 
 if TYPE_CHECKING:
     from ..store.entities import Run
