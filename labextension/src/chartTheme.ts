@@ -47,7 +47,7 @@ const FALLBACK: Record<string, string> = {
 };
 
 function documentVariables(): CssVariables {
-  if (typeof document === 'undefined' || !document.body) {
+  if (typeof document === 'undefined') {
     return () => '';
   }
   const style = getComputedStyle(document.body);
@@ -55,7 +55,7 @@ function documentVariables(): CssVariables {
 }
 
 function isDarkDocument(): boolean {
-  if (typeof document === 'undefined' || !document.body) {
+  if (typeof document === 'undefined') {
     return false;
   }
   return document.body.dataset.jpThemeLight === 'false';
