@@ -22,12 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
-    bindparam,
     delete,
     func,
     null,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -57,6 +55,7 @@ from .integrity import check_blob_folder, check_sqlite_file, is_corruption, quic
 from .previews import cut, preview, whole
 from .query import apply_order, compile_filter, param_columns, plan_searches, runs_query
 from .snapshots import snapshot_blob, untrusted
+from .statements import column_names, execute, execute_many, insert_sql, params_of_keys, sql
 from .validation import (
     MAX_KEY_LENGTH,
     MAX_TAGS_PER_WRITE,
@@ -269,7 +268,7 @@ class Store:
         with self._write() as conn:
             if parent_id is not None:
                 self._require_run(conn, parent_id)
-            conn.execute(s.runs.insert().values(**new.row(run_id)))
+            execute(conn, insert_sql(conn, "runs"), _row_tuple("runs", new.row(run_id)))
             if params:
                 self._log_params(conn, run_id, params, new=True)
             if tags:
@@ -281,7 +280,7 @@ class Store:
             raise StoreReadOnly(self._read_only_message("the folder is read-only"))
 
     def _require_run(self, conn: Connection, run_id: str) -> None:
-        if conn.execute(select(s.runs.c.id).where(s.runs.c.id == run_id)).first() is None:
+        if execute(conn, sql(conn, "run_exists"), (run_id,)).fetchone() is None:
             raise RunNotFound(run_id, self.location)
 
     def log_params(self, run_id: str, params: Mapping[str, Any]) -> None:
@@ -291,37 +290,32 @@ class Store:
     def _log_params(self, conn: Connection, run_id: str, params: Mapping[str, Any], *, new: bool = False) -> None:
         """Insert params; those already stored must be equal. ``new``: the run was created in
         this transaction, so it has none yet."""
-        rows = []
+        rows = []  # in the column order of the params table: run_id, key, value, value_num, value_str
         for key, value in params.items():
             validate_name("param name", key, max_length=MAX_KEY_LENGTH)
             text, number, as_text = param_columns(jsonable_param(key, value))
-            rows.append({"run_id": run_id, "key": key, "value": text, "value_num": number,
-                         "value_str": as_text})
+            rows.append((run_id, key, text, number, as_text))
         if not rows:
             return
-        if new:
-            conn.execute(s.params.insert(), rows)
-            return
-        existing = dict(
-            conn.execute(
-                select(s.params.c.key, s.params.c.value).where(
-                    s.params.c.run_id == run_id, s.params.c.key.in_([r["key"] for r in rows])
-                )
-            ).all()
-        )
-        new_rows = []
-        for row in rows:
-            old = existing.get(row["key"])
-            if old is None:
-                new_rows.append(row)
-            elif old != row["value"]:
-                raise ParamConflict(
-                    f"param {row['key']!r} of run {run_id} is already {old} and cannot change to "
-                    f"{row['value']}; params are fixed once logged: log a metric or a tag for "
-                    "values that change, or start a new run"
-                )
-        if new_rows:
-            conn.execute(s.params.insert(), new_rows)
+        if not new:
+            existing: dict[str, str] = {}
+            for start in range(0, len(rows), 500):  # within every database's limit of markers
+                keys = [row[1] for row in rows[start : start + 500]]
+                existing.update(execute(conn, params_of_keys(conn, len(keys)), (run_id, *keys)).fetchall())
+            new_rows = []
+            for row in rows:
+                old = existing.get(row[1])
+                if old is None:
+                    new_rows.append(row)
+                elif old != row[2]:
+                    raise ParamConflict(
+                        f"param {row[1]!r} of run {run_id} is already {old} and cannot change to "
+                        f"{row[2]}; params are fixed once logged: log a metric or a tag for "
+                        "values that change, or start a new run"
+                    )
+            rows = new_rows
+        if rows:
+            execute_many(conn, insert_sql(conn, "params"), rows)
 
     def set_tags(self, run_id: str, tags: Mapping[str, Any]) -> None:
         _check_tag_count(tags)
@@ -330,16 +324,9 @@ class Store:
             self._set_tags(conn, run_id, tags)
 
     def _set_tags(self, conn: Connection, run_id: str, tags: Mapping[str, Any]) -> None:
-        rows = [{"run_id": run_id, "key": key, "value": check_tag(key, value)} for key, value in tags.items()]
-        if rows:
-            conn.execute(self._upsert_tags, rows)
-
-    @functools.cached_property
-    def _upsert_tags(self) -> Any:
-        """INSERT ... ON CONFLICT (run_id, key) DO UPDATE: one statement to add or replace tags."""
-        statement = self._dialect_insert(s.tags)
-        return statement.on_conflict_do_update(index_elements=[s.tags.c.run_id, s.tags.c.key],
-                                               set_={"value": statement.excluded.value})
+        rows = [(run_id, key, check_tag(key, value)) for key, value in tags.items()]
+        if rows:  # INSERT ... ON CONFLICT DO UPDATE: one statement adds or replaces them
+            execute_many(conn, sql(conn, "upsert_tag"), rows)
 
     def delete_tags(self, run_id: str, keys: Iterable[str]) -> None:
         with self._write() as conn:
@@ -379,8 +366,8 @@ class Store:
             for run_id, new_run in batch.creates.items():
                 if new_run.parent_id is not None and new_run.parent_id not in created:
                     self._require_run(conn, new_run.parent_id)
-                conn.execute(s.runs.insert().values(
-                    **new_run.row(run_id, snapshot=batch.snapshots.get(run_id), end=batch.ends.get(run_id))))
+                row = new_run.row(run_id, snapshot=batch.snapshots.get(run_id), end=batch.ends.get(run_id))
+                execute(conn, insert_sql(conn, "runs"), _row_tuple("runs", row))
                 created.add(run_id)
             run_ids = {run_id for run_id, _ in batch.series}
             for run_id in sorted(run_ids):
@@ -395,7 +382,7 @@ class Store:
                 self._set_tags(conn, run_id, tags)
             for run_id, digest in batch.snapshots.items():
                 if run_id not in created:
-                    conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(snapshot=digest))
+                    execute(conn, sql(conn, "set_snapshot"), (digest, run_id))
             for run_id, cells in batch.records.items():
                 self._set_execution_record(conn, run_id, cells, new=run_id in created)
             if batch.heartbeat:
@@ -406,7 +393,7 @@ class Store:
                 )
             for run_id, end in batch.ends.items():
                 if run_id not in created:
-                    conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**_end_columns(*end)))
+                    _end(conn, run_id, *end)
         self._known_snapshots.update(batch.snapshot_blobs)
         return warnings
 
@@ -416,46 +403,29 @@ class Store:
 
     def _append_chunks(self, conn: Connection, run_id: str, series: Mapping[str, tuple[Any, Any, Any]], *,
                        new: bool = False) -> None:
-        """Append one chunk per key. ``new``: the run was created in this transaction."""
-        mc, lm = s.metric_chunks, s.latest_metrics
-        next_seq: dict[str, int] = {}
-        latest: dict[str, tuple[int, float]] = {}
-        if not new:
-            if not self.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises writers
-                conn.execute(_RUN_LOCK, {"run_id": run_id})
-            next_seq = dict(conn.execute(
-                select(mc.c.key, func.max(mc.c.seq)).where(mc.c.run_id == run_id).group_by(mc.c.key)
-            ).all())
-            latest = {key: (step, ts) for key, step, ts in conn.execute(
-                select(lm.c.key, lm.c.step, lm.c.timestamp).where(lm.c.run_id == run_id)
-            ).all()}
-        chunks, inserts, updates = [], [], []
+        """Append one chunk per key. ``new``: the run was created in this transaction, so the
+        chunks are its first and nothing is looked up; else the database numbers each chunk
+        after the key's last one and keeps the latest value of the highest step."""
+        if not new and not self.is_sqlite:  # SQLite's BEGIN IMMEDIATE already serialises writers
+            execute(conn, sql(conn, "run_lock"), (run_id,))
+        chunks, latest = [], []
         for key, (steps, values, timestamps) in series.items():
             count = len(steps)
             if not count:
                 continue
             top = max(steps)
-            chunks.append({
-                "run_id": run_id, "key": key, "seq": next_seq.get(key, -1) + 1, "count": count,
-                "min_step": min(steps), "max_step": top, "data": pack(steps, values, timestamps),
-            })
+            # columns of metric_chunks: run_id, key, seq, count, min_step, max_step, data
+            data = pack(steps, values, timestamps)
+            chunks.append((run_id, key, 0, count, min(steps), top, data) if new
+                          else (run_id, key, count, min(steps), top, data, run_id, key))
             last = count - 1 - steps[::-1].index(top)  # the latest point of the highest step
             value = values[last]
-            row = {"run_id": run_id, "key": key, "step": top, "timestamp": timestamps[last],
-                   "value": None if math.isnan(value) else value,
-                   "value_repr": None if math.isfinite(value) else repr(value)}
-            current = latest.get(key)
-            if current is None:
-                inserts.append(row)
-            elif (top, timestamps[last]) >= current:
-                updates.append({"k_run": run_id, "k_key": key, "u_step": top, "u_timestamp": row["timestamp"],
-                                "u_value": row["value"], "u_repr": row["value_repr"]})
+            # columns of latest_metrics: run_id, key, value, value_repr, step, timestamp
+            latest.append((run_id, key, None if math.isnan(value) else value,
+                           None if math.isfinite(value) else repr(value), top, timestamps[last]))
         if chunks:
-            conn.execute(mc.insert(), chunks)
-        if inserts:
-            conn.execute(lm.insert(), inserts)
-        if updates:
-            conn.execute(_UPDATE_LATEST, updates)
+            execute_many(conn, insert_sql(conn, "metric_chunks") if new else sql(conn, "append_chunk"), chunks)
+            execute_many(conn, insert_sql(conn, "latest_metrics") if new else sql(conn, "upsert_latest"), latest)
 
     def heartbeat(self, run_ids: Iterable[str]) -> None:
         self.write_batch(WriteBatch(heartbeat=list(run_ids)))
@@ -466,8 +436,7 @@ class Store:
             raise InvalidInput(f"a run ends as one of {', '.join(ENDED_STATUSES)}, not {status!r}")
         with self._write() as conn:
             self._require_run(conn, run_id)
-            conn.execute(update(s.runs).where(s.runs.c.id == run_id)
-                         .values(**_end_columns(status, ended_at or time.time(), error)))
+            _end(conn, run_id, status, ended_at or time.time(), error)
 
     def set_outputs(self, run_id: str, outputs: Mapping[str, Any]) -> None:
         rows = []
@@ -562,11 +531,11 @@ class Store:
     def _set_execution_record(self, conn: Connection, run_id: str, cells: Iterable[ExecutedCell], *,
                               new: bool = False) -> None:
         if not new:
-            conn.execute(delete(s.executed_cells).where(s.executed_cells.c.run_id == run_id))
+            execute(conn, sql(conn, "delete_record"), (run_id,))
         rows = [(run_id, c.position, c.execution_count, c.source_hash, c.source, bool(c.out_of_order), bool(c.stale))
                 for c in cells]
         if rows:  # a record holds every cell the kernel ran: hundreds of rows, inserted by the driver
-            conn.exec_driver_sql(_insert_sql(conn, s.executed_cells), rows)
+            execute_many(conn, insert_sql(conn, "executed_cells"), rows)
 
     def delete_run(self, run_id: str, *, refuse_running: bool = False, force: bool = False) -> int:
         """Delete a run and its children with everything they logged (blobs stay shared).
@@ -828,28 +797,16 @@ class Store:
         ]
 
 
-@functools.cache
-def _insert_sql_for(paramstyle: str, table_name: str) -> str:
-    columns = [c.name for c in s.metadata.tables[table_name].columns]
-    marker = "?" if paramstyle == "qmark" else "%s"  # SQLite's driver; psycopg's (format, pyformat)
-    return f"INSERT INTO {table_name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+def _row_tuple(table_name: str, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The values of ``row`` in the column order of :func:`~.statements.insert_sql` (None where absent)."""
+    return tuple(row.get(name) for name in column_names(table_name))
 
 
-def _insert_sql(conn: Connection, table: Any) -> str:
-    """An INSERT of every column of ``table`` in order, in the driver's parameter style, for
-    ``exec_driver_sql`` with tuples: many rows without SQLAlchemy's per-row bookkeeping."""
-    return _insert_sql_for(conn.dialect.paramstyle, table.name)
-
-
-# Writers of one run (the runner and its kernel) take turns choosing the next chunk numbers.
-_RUN_LOCK = text("SELECT pg_advisory_xact_lock(hashtext(:run_id))")
-
-_UPDATE_LATEST = (
-    update(s.latest_metrics)
-    .where(s.latest_metrics.c.run_id == bindparam("k_run"), s.latest_metrics.c.key == bindparam("k_key"))
-    .values(step=bindparam("u_step"), timestamp=bindparam("u_timestamp"), value=bindparam("u_value"),
-            value_repr=bindparam("u_repr"))
-)
+def _end(conn: Connection, run_id: str, status: str, ended_at: float, error: Mapping[str, Any] | None) -> None:
+    if error is None:
+        execute(conn, sql(conn, "end_run"), (status, ended_at, run_id))
+    else:
+        execute(conn, sql(conn, "end_run_with_error"), (status, ended_at, json.dumps(dict(error)), run_id))
 
 
 @dataclass(frozen=True)
