@@ -57,8 +57,7 @@ OURS = {
                       array.array("d", [time.time()])) for k in range(10)}}
             store.write_batch(WriteBatch(series=series, ends={{run_id: ("finished", time.time(), None)}}))
         if "://" in {store!r}:  # PostgreSQL: the statistics autovacuum would gather within a minute
-            with store._read() as conn:
-                conn.exec_driver_sql("ANALYZE")
+            store.analyze()
         query = "params.p1 = 3 and metrics.m1 > 0.5"
         found = store.search_runs(query, limit=100)
         times = []

@@ -48,7 +48,7 @@ from . import schema as s
 from .artifact_names import check_artifact_name
 from .blobs import BlobStore
 from .engines import server_engine, server_problem, sqlite_engines
-from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunList
+from .entities import ENDED_STATUSES, RUN_STATUSES, Artifact, ExecutedCell, Run, RunBrief, RunList
 from .filter import parse_filter, parse_order_by
 from .history import MetricHistory, pack
 from .integrity import check_blob_folder, check_sqlite_file, is_corruption, quick_check_problems
@@ -720,6 +720,30 @@ class Store:
             )
             for row in rows
         ]
+
+    def run_brief(self, run_id: str) -> RunBrief:
+        """The run's name, status, times and last metric values, in one light read."""
+        r, lm = s.runs, s.latest_metrics
+        with self._read() as conn:
+            row = conn.execute(select(r.c.name, r.c.status, r.c.started_at, r.c.ended_at).where(r.c.id == run_id)).first()
+            if row is None:
+                raise RunNotFound(run_id, self.location)
+            points = conn.execute(select(lm.c.key, lm.c.value, lm.c.value_repr).where(lm.c.run_id == run_id)).all()
+        return RunBrief(id=run_id, name=row.name, status=row.status, started_at=row.started_at, ended_at=row.ended_at,
+                        metrics={key: float(text) if text else value for key, value, text in points})
+
+    def last_steps(self, run_id: str) -> dict[str, int]:
+        """The highest step logged of each of the run's metrics (where a writer that joins the
+        run goes on counting)."""
+        lm = s.latest_metrics
+        with self._read() as conn:
+            return dict(conn.execute(select(lm.c.key, lm.c.step).where(lm.c.run_id == run_id)).all())
+
+    def analyze(self) -> None:
+        """Refresh the statistics the database plans queries with (after a bulk load: PostgreSQL
+        gathers them by itself within a minute, SQLite when asked)."""
+        with self._write() as conn:
+            conn.exec_driver_sql("ANALYZE")
 
     def metric_keys(self, run_id: str) -> list[str]:
         with self._read() as conn:
