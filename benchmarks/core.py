@@ -214,12 +214,23 @@ SIZES = {
 
 
 def run_snippet(snippet: str, quick: bool = False, **fmt: str) -> dict:
+    return run_snippets([(snippet, fmt)], quick)[0]
+
+
+def run_snippets(snippets: list[tuple[str, dict[str, str]]], quick: bool = False) -> list[dict]:
+    """Run snippets in one fresh process, each in a function of its own; their JSON results.
+    The full benchmark runs one snippet a process; ``--quick`` runs all of a tool's in one, so
+    its check that they still run costs one interpreter start a tool, not one a workload."""
     sizes = SIZES["quick" if quick else "full"]
-    code = "import json\n" + textwrap.dedent(snippet).format(**sizes, **fmt)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=1800)
+    parts = ["import json"]
+    for index, (snippet, fmt) in enumerate(snippets):
+        body = textwrap.indent(textwrap.dedent(snippet).format(**sizes, **fmt), "    ")
+        parts.append(f"def _snippet_{index}():\n{body}\n_snippet_{index}()")
+    out = subprocess.run([sys.executable, "-c", "\n".join(parts)], capture_output=True, text=True, timeout=1800)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    lines = out.stdout.strip().splitlines()[-len(snippets):]
+    return [json.loads(line) for line in lines]
 
 
 def import_time(module: str, repeat: int = 7) -> float:
@@ -271,7 +282,19 @@ def main(argv: list[str] | None = None) -> int:
                      f"{theirs_t[0]:.3f} s" if theirs_t else "-",
                      fmt_ratio(ours_t[0] if ours_t else None, theirs_t[0] if theirs_t else None, False)))
 
+    workloads = ("log_metric", "search", "history", "first_use")
+    batched: dict[str, tuple[dict | None, dict | None]] = {}
+    if quick:  # one process a tool for all its workloads (see run_snippets)
+        with tempfile.TemporaryDirectory() as d:
+            ours_all = run_snippets([(OURS[name], {"store": os.path.join(d, name)}) for name in workloads],
+                                    quick) if with_ours else [None] * len(workloads)
+            theirs_all = run_snippets([(MLFLOW[name], {"uri": f"sqlite:///{d}/{name}.db"}) for name in workloads],
+                                      quick) if with_mlflow else [None] * len(workloads)
+        batched = {name: (o, m) for name, o, m in zip(workloads, ours_all, theirs_all, strict=True)}
+
     def both(name: str) -> tuple[dict | None, dict | None]:
+        if name in batched:
+            return batched[name]
         ours = theirs = None
         if with_ours:
             with tempfile.TemporaryDirectory() as d:
