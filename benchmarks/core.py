@@ -198,7 +198,7 @@ LIFECYCLE = """
                 wall[name].append(time.perf_counter() - t)
                 cpu[name].append(time.process_time() - c)
     print(json.dumps({{name: {{"median_ms": statistics.median(wall[name]) * 1000,
-                               "cpu_ms": statistics.median(cpu[name]) * 1000, "runs": len(wall[name])}}
+                               "cpu_ms": statistics.median(cpu[name]) * 1000, "lifecycles": len(wall[name])}}
                        for name in wall}}))
 """
 
