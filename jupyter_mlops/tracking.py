@@ -514,22 +514,10 @@ def attach_run(run_id: str, store: str | os.PathLike[str] | Store | None = None)
     run = ActiveRun(the_store, stored.id, stored.name, stored.experiment, stored.parent_id, stored.source,
                     dict(stored.params), dict(stored.tags))
     run._owned = False
-    for key, point in _last_steps(the_store, stored).items():
+    for key, point in the_store.last_steps(stored.id).items():
         run._series[key] = _Series(point + 1)
     _push(run)
     return run
-
-
-def _last_steps(store: Store, run: Run) -> dict[str, int]:
-    from sqlalchemy import select
-
-    from .store import schema as s
-
-    with store._read() as conn:
-        rows = conn.execute(
-            select(s.latest_metrics.c.key, s.latest_metrics.c.step).where(s.latest_metrics.c.run_id == run.id)
-        ).all()
-    return {key: step for key, step in rows}
 
 
 def _push(run: ActiveRun) -> None:

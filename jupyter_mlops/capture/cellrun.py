@@ -302,7 +302,8 @@ class TrackedRun:
         if not self.attached and run.ended_at is not None:  # all it logged went through this process
             name, stored_status, duration, metrics = run.name, run.status, run.ended_at - run.started_at, run.last_metrics
         else:
-            name, stored_status, duration, metrics = _stored_summary(run.store, run.id)
+            brief = run.store.run_brief(run.id)
+            name, stored_status, duration, metrics = brief.name, brief.status, brief.duration, brief.metrics
         metrics = {k: v for k, v in metrics.items() if not k.startswith("system/")}
         chosen = [k for k in self.options.metrics if k in metrics]
         chosen += sorted(k for k in metrics if k not in chosen)
@@ -333,21 +334,6 @@ def history_parameters(history: list[tuple[int, str]]) -> dict[str, Any]:
     return notebook_parameters(cells)
 
 
-def _stored_summary(store: Any, run_id: str) -> tuple[str, str, float | None, dict[str, float]]:
-    """Name, status, duration and last metric values of a run, in one light read."""
-    from sqlalchemy import select
-
-    from ..store import schema as s
-
-    latest = s.latest_metrics
-    with store._read() as conn:
-        row = conn.execute(select(s.runs.c.name, s.runs.c.status, s.runs.c.started_at, s.runs.c.ended_at)
-                           .where(s.runs.c.id == run_id)).one()
-        points = conn.execute(select(latest.c.key, latest.c.value, latest.c.value_repr)
-                              .where(latest.c.run_id == run_id)).all()
-    duration = None if row.ended_at is None else row.ended_at - row.started_at
-    metrics = {key: float(text) if text else value for key, value, text in points}
-    return row.name, row.status, duration, metrics
 
 
 def _read(path: Path) -> tuple[SavedNotebook | None, str | None]:

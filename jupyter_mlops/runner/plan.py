@@ -125,7 +125,7 @@ def prepare_target(
 
 def check_names(name: str | None, experiment: str) -> None:
     """Refuse a bad run or experiment name now rather than when the run is created."""
-    from ..store.sqlstore import validate_name
+    from ..store.validation import validate_name
 
     if name is not None:
         validate_name("run name", name)
