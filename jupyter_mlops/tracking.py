@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import array
 import atexit
+import contextlib
 import json
 import numbers
 import os
@@ -18,7 +19,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import config
@@ -108,6 +109,7 @@ class _Writer:
             batches: dict[int, tuple[Store, WriteBatch]] = {}
             taken: list[tuple[ActiveRun, str, _Series, tuple[Any, Any, Any]]] = []
             taken_params: list[tuple[ActiveRun, dict[str, Any]]] = []
+            taken_removals: list[tuple[ActiveRun, set[str]]] = []
             taken_staged: list[tuple[ActiveRun, WriteBatch]] = []
             taken_creates: list[tuple[ActiveRun, NewRun]] = []
             with self.lock:
@@ -119,6 +121,10 @@ class _Writer:
                         active._pending_create = None
                     if beat:
                         batch.heartbeat.append(active.id)
+                    if active._param_removals:
+                        batch.param_removals[active.id] = active._param_removals
+                        taken_removals.append((active, active._param_removals))
+                        active._param_removals = set()
                     if active._pending_params:
                         batch.params[active.id] = active._pending_params
                         taken_params.append((active, active._pending_params))
@@ -151,16 +157,19 @@ class _Writer:
                 if beat:
                     self._last_beat = now
             except BaseException:
-                self._put_back(taken, taken_params, taken_staged, taken_creates)
+                self._put_back(taken, taken_params, taken_staged, taken_creates, taken_removals)
                 raise
             self._warned = False
 
     def _put_back(self, taken: list[tuple[ActiveRun, str, _Series, tuple[Any, Any, Any]]],
                   taken_params: list[tuple[ActiveRun, dict[str, Any]]],
                   taken_staged: list[tuple[ActiveRun, WriteBatch]],
-                  taken_creates: list[tuple[ActiveRun, NewRun]]) -> None:
+                  taken_creates: list[tuple[ActiveRun, NewRun]],
+                  taken_removals: list[tuple[ActiveRun, set[str]]]) -> None:
         """A failed write keeps its points and params, in front of any logged since."""
         with self.lock:
+            for active, keys in taken_removals:
+                active._param_removals |= keys
             for active, new_run in taken_creates:
                 active._pending_create = new_run
             for _active, _key, pending, (steps, values, timestamps) in taken:
@@ -233,6 +242,8 @@ class ActiveRun:
         self.last_metrics: dict[str, float] = {}  # last value written of each metric this process logged
         self._series: dict[str, _Series] = {}
         self._pending_params: dict[str, Any] = {}
+        self._proposed: set[str] = set()  # params capture found, which the code may still log otherwise
+        self._param_removals: set[str] = set()  # stored params to delete before the next batch's
         self._staged = WriteBatch()  # tags, snapshot, execution record: written with the next batch
         self._owned = True  # False when attached to a run another process started
         self._pending_create: NewRun | None = None  # a deferred start: the row goes with the next batch
@@ -268,14 +279,19 @@ class ActiveRun:
         self.log_params({key: value})
 
     def log_params(self, params: Mapping[str, Any]) -> None:
-        """Record params; they are written with the next batch (within a second)."""
+        """Record params; they are written with the next batch (within a second).
+
+        A param that capture proposed (see :meth:`propose_param`) takes the value logged here."""
         self._check_open()
         checked = {}
+        replaced = set()
         for key, value in params.items():
-            validate_name("param name", key, max_length=MAX_KEY_LENGTH)
-            text = _param_json(key, value)
-            if type(value) is str:
-                check_text(f"param {key!r}", value)
+            text = self._checked_param(key, value)
+            if key in self._proposed:
+                if _param_json(key, self.params[key]) != text:
+                    checked[key] = value
+                    replaced.add(key)
+                continue
             if key in self.params:
                 old = _param_json(key, self.params[key])
                 if old != text:
@@ -287,8 +303,49 @@ class ActiveRun:
                 continue
             checked[key] = value
         with _writer.lock:
+            self._param_removals |= replaced  # deleted before the new value goes in, in one transaction
             self._pending_params.update(checked)
+        self._proposed -= params.keys()  # the code's own values from now on
         self.params.update(checked)
+
+    def propose_param(self, key: str, value: Any) -> None:
+        """Record a param that capture found (a literal assignment, the notebook's parameters
+        cell) with the next batch, so a running run shows it. Unlike a logged param it changes
+        when proposed again or logged by the code; :meth:`withdraw_params` removes it.
+
+        Raises ParamConflict when the code already logged ``key`` with another value."""
+        self._check_open()
+        text = self._checked_param(key, value)
+        if key in self.params and key not in self._proposed:
+            old = _param_json(key, self.params[key])
+            if old != text:
+                raise ParamConflict(f"param {key!r} of run {self.id} is already logged as {old}")
+            return
+        if key in self.params and _param_json(key, self.params[key]) == text:
+            return
+        with _writer.lock:
+            if key in self.params:
+                self._param_removals.add(key)
+            self._pending_params[key] = value
+            self._proposed.add(key)
+        self.params[key] = value
+
+    def withdraw_params(self, keys: Iterable[str]) -> None:
+        """Remove proposed params (those the code logged itself stay)."""
+        with _writer.lock:
+            for key in [k for k in keys if k in self._proposed]:
+                self._proposed.discard(key)
+                self._pending_params.pop(key, None)
+                self._param_removals.add(key)
+                self.params.pop(key, None)
+
+    def _checked_param(self, key: str, value: Any) -> str:
+        """The JSON text of a param value, after checking its name and value."""
+        validate_name("param name", key, max_length=MAX_KEY_LENGTH)
+        text = _param_json(key, value)
+        if type(value) is str:
+            check_text(f"param {key!r}", value)
+        return text
 
     def log_metric(self, key: str, value: Any, step: int | None = None, timestamp: float | None = None) -> None:
         series = self._series.get(key)
@@ -450,6 +507,7 @@ def start_run(
     notebook_path: str | None = None,
     env: Mapping[str, Any] | None = None,
     deferred: bool = False,
+    proposed_params: Mapping[str, Any] | None = None,
 ) -> ActiveRun:
     """Start a run; it becomes the active run until it ends. Also a context manager.
 
@@ -459,6 +517,10 @@ def start_run(
     ``deferred`` (how ``%%track`` starts a cell's run) writes the run's row with its first
     batch, within ``FLUSH_INTERVAL`` or at its end, instead of now: a short run then costs
     one transaction. Bad names and a read-only store are still refused at once.
+
+    ``proposed_params`` (a deferred run's params found by capture, see
+    :meth:`ActiveRun.propose_param`) go with that first batch; those that are not
+    valid params are left out.
     """
     from .store.sqlstore import Store as _Store
 
@@ -498,6 +560,9 @@ def start_run(
         the_store.create_run(run_id, name=name, experiment=experiment, parent_id=parent_id, source=source,
                              notebook_path=notebook_path, env=env, params=params, tags=tags,
                              started_at=run.started_at)
+    for key, value in (proposed_params or {}).items():
+        with contextlib.suppress(InvalidInput, TypeError, ValueError):
+            run.propose_param(key, value)
     _push(run)
     return run
 

@@ -386,6 +386,8 @@ class Store:
             for run_id in sorted(run_ids):
                 self._append_chunks(conn, run_id, {k: v for (r, k), v in batch.series.items() if r == run_id},
                                     new=run_id in created)
+            for run_id, keys in batch.param_removals.items():
+                conn.execute(delete(s.params).where(s.params.c.run_id == run_id, s.params.c.key.in_(sorted(keys))))
             for run_id, params in batch.params.items():
                 try:
                     self._log_params(conn, run_id, params, new=run_id in created)
@@ -902,6 +904,7 @@ class WriteBatch:
     creates: dict[str, NewRun] = field(default_factory=dict)  # runs to insert first, parents first
     series: dict[tuple[str, str], tuple[Any, Any, Any]] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    param_removals: dict[str, set[str]] = field(default_factory=dict)  # deleted before ``params`` go in
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)  # run id -> snapshot digest
     snapshot_blobs: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # digest -> (size, zlib bytes)
@@ -910,7 +913,7 @@ class WriteBatch:
     ends: dict[str, tuple[str, float, Mapping[str, Any] | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.creates or self.series or self.params or self.tags or self.snapshots
+        return bool(self.creates or self.series or self.params or self.param_removals or self.tags or self.snapshots
                     or self.snapshot_blobs or self.records or self.heartbeat or self.ends)
 
 
