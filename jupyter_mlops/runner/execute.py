@@ -21,8 +21,8 @@ from typing import Any
 from .. import config
 from ..errors import RunError
 from ..store import open_store
+from ..tracking.writer import beating
 from . import failures, termination
-from .heartbeat import beating
 from .kernels import KernelLaunch, PreparedKernel, kernel_pool
 
 #: After interrupting a cancelled or timed-out cell, how long before the kernel is killed.

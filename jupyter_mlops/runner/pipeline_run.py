@@ -11,12 +11,12 @@ from ..config import resolve_location
 from ..errors import RunError, describe_error
 from ..store import open_store
 from ..store.ids import new_run_id
+from ..tracking.writer import beating
 from .batch import close_parent, open_parent
 from .cache import cache_key, check_cache, resolved_parameters, reuse
 from .errors import Interrupted, ParameterError
 from .execute import ExecutionResult
 from .executors import make_executor
-from .heartbeat import beating
 from .progress import Progress
 from .references import MissingOutput
 

@@ -17,11 +17,11 @@ from ..errors import describe_error
 from ..notebook.params import InvalidParameterName, check_parameter_names
 from ..store import open_store
 from ..store.ids import new_run_id
+from ..tracking.writer import beating
 from .batch import close_parent, open_parent, summary_order
 from .errors import GridError, Interrupted, ParameterError
 from .execute import ExecutionResult, Job
 from .executors import PRESTART, Executor, make_executor
-from .heartbeat import beating
 from .parameters import TextValue, coerce
 from .plan import Target, check_names, check_timeout, prepare_target
 from .progress import Progress
