@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ExecutorError
-from ..execute import NOT_STARTED, ExecutionResult, Job
+from ..jobs import NOT_STARTED, ExecutionResult, Job
 
 #: How many queued jobs each slot launches kernels for ahead of time (0: none).
 PRESTART = 2

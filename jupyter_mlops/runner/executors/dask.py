@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ExecutorError
-from ..execute import ExecutionResult, Job
+from ..jobs import ExecutionResult, Job
 from .base import PRESTART, Executor, failure_result, lost_result
 
 

@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from ..errors import ExecutorError
-from ..execute import NOT_STARTED, ExecutionResult, Job
+from ..jobs import NOT_STARTED, ExecutionResult, Job
 from .base import PRESTART, Executor, failure_result, lost_result
 
 # --- in this process -----------------------------------------------------------------------
