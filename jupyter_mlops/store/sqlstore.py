@@ -365,9 +365,10 @@ class Store:
 
     def write_batch(self, batch: WriteBatch) -> list[str]:
         """Write what a process buffered, in one transaction: runs it started, metric points
-        (one chunk per run and key), params, tags, snapshots, execution records, heartbeats
-        and run ends. Returns warnings about params that another process had already set to
-        a different value (those are not changed).
+        (one chunk per run and key), params (after deleting ``param_removals``: params that
+        capture proposed and then withdrew or saw replaced), tags, snapshots, execution
+        records, heartbeats and run ends. Returns warnings about params that another process
+        had already set to a different value (those are not changed).
 
         A run created by the batch is inserted with its snapshot and end already in its row,
         and nothing is looked up for it: a short run costs one transaction of inserts."""
