@@ -110,14 +110,17 @@ class TrackedRun:
     # --- starting -----------------------------------------------------------------
 
     @classmethod
-    def begin(cls, shell: Any, options: TrackOptions, warn: Warn, *, capture_notebook: bool = True) -> TrackedRun:
+    def begin(cls, shell: Any, options: TrackOptions, warn: Warn, *, capture_notebook: bool = True,
+              literals: Mapping[str, Any] | None = None) -> TrackedRun:
         """Start the run (or attach to the runner's). ``capture_notebook`` stores the snapshot
-        and execution record now (a cell); a span stores them when it finishes."""
+        and execution record now (a cell); a span stores them when it finishes. ``literals``,
+        the cell's literal assignments, are params from the run's first write on."""
         runner_run = os.environ.get(config.RUN_ID_ENV)
         if runner_run:
             tracked = cls._attach(shell, options, warn, runner_run)
+            tracked.note_literals(literals or {})
         else:
-            tracked = cls._start(shell, options, warn, capture_notebook)
+            tracked = cls._start(shell, options, warn, capture_notebook, literals or {})
         try:
             tracked._sampler = SystemSampler(tracked.run.log_metrics).start()
         except KeyboardInterrupt:
@@ -142,7 +145,8 @@ class TrackedRun:
         return cls(shell, options, warn, run, attached=True, detach=not reuse, notebook_path=None, captured={})
 
     @classmethod
-    def _start(cls, shell: Any, options: TrackOptions, warn: Warn, capture_notebook: bool) -> TrackedRun:
+    def _start(cls, shell: Any, options: TrackOptions, warn: Warn, capture_notebook: bool,
+               literals: Mapping[str, Any]) -> TrackedRun:
         history = kernel_history(shell)
         path, problem = find_notebook(shell.user_ns)
         saved: SavedNotebook | None = None
@@ -160,15 +164,17 @@ class TrackedRun:
             defaults = notebook_parameters((c.source, c.tags) for c in saved.code_cells)
         else:  # papermill / nbclient: the kernel is not told its notebook; its history tells
             defaults = history_parameters(history)
-        captured = {**defaults, **namespace_values(defaults, shell.user_ns)}
+        captured = {**defaults, **namespace_values(defaults, shell.user_ns), **literals}
 
         count = current_execution_count(shell, history)
         name = options.name or _default_name(path, count)
         env = capture_environment(path or os.getcwd(), git_max_age=GIT_MAX_AGE)
+        proposed = {k: v for k, v in captured.items() if k not in options.metrics}
         run = tracking.start_run(name, options.experiment, tags=tags, source="cell", deferred=True,
-                                 notebook_path=str(path) if path else None, env=env)
+                                 notebook_path=str(path) if path else None, env=env,
+                                 proposed_params=proposed)
         tracked = cls(shell, options, warn, run, attached=False, detach=False, notebook_path=path,
-                      captured=captured)
+                      captured=proposed)
         if capture_notebook:
             try:
                 tracked._store_notebook(history, saved, snapshot)
@@ -188,8 +194,14 @@ class TrackedRun:
         self.note_literals(literal_assignments(code))
 
     def note_literals(self, literals: Mapping[str, Any]) -> None:
-        """Keep literal assignments as params, but not those of ``--metric`` variables."""
-        self.captured_params.update({k: v for k, v in literals.items() if k not in self.options.metrics})
+        """Keep literal assignments as params, but not those of ``--metric`` variables. They go
+        to the store with the run's next batch, so a running run shows them; :meth:`finish`
+        settles them (a cell that stopped early keeps only the assignments that ran)."""
+        found = {k: v for k, v in literals.items() if k not in self.options.metrics}
+        self.captured_params.update(found)
+        for key, value in found.items():
+            with contextlib.suppress(MlopsError, TypeError, ValueError):  # finish says why, once the cell has run
+                self.run.propose_param(key, value)
 
     # --- finishing -------------------------------------------------------------------
 
@@ -254,9 +266,10 @@ class TrackedRun:
                 self.warn(f"--param {name}: a {type(namespace[name]).__name__} is not a JSON value; "
                           "its repr is recorded instead")
             params[name] = value
+        self.run.withdraw_params(set(self.captured_params) - set(params))
         for key, value in params.items():
             try:
-                self.run.log_params({key: value})
+                self.run.propose_param(key, value)
             except ParamConflict:
                 self.warn(f"param {key!r} was already logged as {_short(self.run.params.get(key))} in run "
                           f"{self.run.id}; keeping that, not {_short(value)}")

@@ -1,6 +1,6 @@
 """Executions in a background process: the caller returns as soon as the run exists.
 
-``python -m jupyter_mlops.runner.background`` reads one pickled :class:`~.execute.Job` on
+``python -m jupyter_mlops.runner.background`` reads one pickled :class:`~.jobs.Job` on
 stdin and executes it. The run is created by the caller first, with the background process's
 pid, so it reads ``running`` at once and ``crashed`` should that process die.
 """
@@ -14,7 +14,8 @@ import sys
 import threading
 from typing import Any
 
-from .execute import Job, create_run
+from .job_runs import create_run
+from .jobs import Job
 
 
 def start_in_background(store: Any, job: Job) -> str:

@@ -19,8 +19,8 @@ from ..notebook.params import injected_names, parameter_specs
 from ..store import open_store
 from ..store.ids import new_run_id
 from .errors import Interrupted, NotebookOutsideRoot, NotRerunnable
-from .execute import Job
-from .plan import check_timeout, prepare_target
+from .jobs import Job
+from .targets import check_timeout, prepare_target
 
 if TYPE_CHECKING:
     from ..store.entities import Run

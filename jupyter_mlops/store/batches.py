@@ -67,6 +67,7 @@ class WriteBatch:
     creates: dict[str, NewRun] = field(default_factory=dict)  # runs to insert first, parents first
     series: dict[tuple[str, str], tuple[Any, Any, Any]] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    param_removals: dict[str, set[str]] = field(default_factory=dict)  # deleted before ``params`` go in
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)  # run id -> snapshot digest
     snapshot_blobs: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # digest -> (size, zlib bytes)
@@ -75,5 +76,5 @@ class WriteBatch:
     ends: dict[str, tuple[str, float, Mapping[str, Any] | None]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
-        return bool(self.creates or self.series or self.params or self.tags or self.snapshots
+        return bool(self.creates or self.series or self.params or self.param_removals or self.tags or self.snapshots
                     or self.snapshot_blobs or self.records or self.heartbeat or self.ends)

@@ -137,9 +137,10 @@ class RunWrites:
 
     def write_batch(self, batch: WriteBatch) -> list[str]:
         """Write what a process buffered, in one transaction: runs it started, metric points
-        (one chunk per run and key), params, tags, snapshots, execution records, heartbeats
-        and run ends. Returns warnings about params that another process had already set to
-        a different value (those are not changed).
+        (one chunk per run and key), params (after deleting ``param_removals``: params that
+        capture proposed and then withdrew or saw replaced), tags, snapshots, execution
+        records, heartbeats and run ends. Returns warnings about params that another process
+        had already set to a different value (those are not changed).
 
         A run created by the batch is inserted with its snapshot and end already in its row,
         and nothing is looked up for it: a short run costs one transaction of inserts."""
@@ -158,6 +159,8 @@ class RunWrites:
             for run_id in sorted(run_ids):
                 self._append_chunks(conn, run_id, {k: v for (r, k), v in batch.series.items() if r == run_id},
                                     new=run_id in created)
+            for run_id, keys in batch.param_removals.items():
+                conn.execute(delete(s.params).where(s.params.c.run_id == run_id, s.params.c.key.in_(sorted(keys))))
             for run_id, params in batch.params.items():
                 try:
                     self._log_params(conn, run_id, params, new=run_id in created)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import PipelineError
+from ..errors import PipelineError
 
 _PLACEHOLDER = re.compile(r"\$\$\{|\$\{([^}]*)\}")
 _REFERENCE = re.compile(r"^\s*steps\.([A-Za-z_][A-Za-z0-9_-]*)\.outputs\.([^\s}]+)\s*$")

@@ -30,9 +30,9 @@ logger = logging.getLogger("jupyter_mlops.runner")
 #: so other exit handlers of the notebook do not run (as when any kernel is killed).
 FLUSH_TRACKING = (
     "import sys as _mlops_sys\n"
-    "_mlops_tracking = _mlops_sys.modules.get('jupyter_mlops.tracking')\n"
+    "_mlops_tracking = _mlops_sys.modules.get('jupyter_mlops.tracking.hooks')\n"
     "if _mlops_tracking is not None:\n"
-    "    _mlops_tracking._at_exit()\n"
+    "    _mlops_tracking.at_exit()\n"
     "_mlops_files = _mlops_sys.modules.get('jupyter_mlops.capture.files')\n"
     "if _mlops_files is not None:\n"
     "    _mlops_files.finish_all()\n"

@@ -11,13 +11,13 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..store import open_store
+from ...store import open_store
+from ..errors import ParameterError
 from .cache import cache_key, check_cache, resolved_parameters
-from .errors import ParameterError
 from .references import MissingOutput
 
 if TYPE_CHECKING:
-    from .pipeline import Pipeline
+    from .spec import Pipeline
 
 RUN, CACHED, FAIL = "run", "cached", "fail"
 

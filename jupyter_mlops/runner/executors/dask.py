@@ -1,4 +1,5 @@
-"""Executions as tasks on a Dask distributed cluster (``--executor dask``)."""
+"""Executions as tasks on a Dask distributed cluster (``--executor dask``). ``distributed``
+is imported when such an executor starts, not with this module."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import ExecutorError
-from .execute import ExecutionResult, Job
-from .executor_base import PRESTART, Executor, failure_result, lost_result
+from ..errors import ExecutorError
+from ..jobs import ExecutionResult, Job
+from .base import PRESTART, Executor, failure_result, lost_result
 
 
 @contextlib.contextmanager
@@ -29,7 +30,7 @@ def _terminal_ctrl_c_ignored() -> Iterator[None]:
 
 
 def _dask_execute(job: Job, following: list[Job], slot: str) -> ExecutionResult:
-    from .execute import execute_job
+    from ..execute import execute_job
 
     try:
         return execute_job(job, following, slot)
@@ -38,13 +39,13 @@ def _dask_execute(job: Job, following: list[Job], slot: str) -> ExecutionResult:
 
 
 def _dask_cancel(batches: list[str]) -> int:
-    from .execute import cancel_executions
+    from ..execute import cancel_executions
 
     return sum(cancel_executions(batch) for batch in batches)
 
 
 def _dask_release() -> int:
-    from .kernels import kernel_pool
+    from ..kernels import kernel_pool
 
     return kernel_pool().shutdown()
 
@@ -175,3 +176,6 @@ def prepare_main_for_spawn() -> None:
     if main is not None and not hasattr(main, "__spec__"):
         with contextlib.suppress(AttributeError, TypeError):
             main.__spec__ = None
+
+
+__all__ = ["DaskExecutor", "prepare_main_for_spawn"]

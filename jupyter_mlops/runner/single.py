@@ -12,7 +12,7 @@ from ..store.ids import new_run_id
 from .errors import Interrupted
 from .executors import InlineExecutor, inline_slot
 from .kernels import kernel_pool
-from .plan import check_names, check_output, check_timeout, prepare_target
+from .targets import check_names, check_output, check_timeout, prepare_target
 
 if TYPE_CHECKING:
     from ..store.entities import Run

@@ -1,5 +1,5 @@
 """A notebook made ready to execute: loaded, its kernel checked, its parameters read, and the
-:class:`~.execute.Job` of each execution built from it. Everything here runs before any kernel
+:class:`~.jobs.Job` of each execution built from it. Everything here runs before any kernel
 starts, so bad input is refused with nothing run."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from ..notebook.cells import Notebook, load_notebook
 from ..notebook.params import ParameterSpec, check_parameter_names, parameter_specs
 from .errors import NotebookError, ParameterWarning
-from .execute import Job
+from .jobs import Job
 from .kernels import NATIVE_KERNEL, check_kernel, kernel_language, resolve_kernel_name
 from .parameters import resolve_parameters
 

@@ -1,5 +1,5 @@
-"""Where executions run: this process, local worker processes, or a Dask cluster
-(:mod:`.dask_executor`), all on the scheduling of :class:`~.executor_base.Executor`."""
+"""Executors on this machine: :class:`InlineExecutor` runs jobs one after another in this
+process, :class:`LocalProcessExecutor` in worker processes (``--executor local``)."""
 
 from __future__ import annotations
 
@@ -10,20 +10,16 @@ import subprocess
 import time
 from typing import Any
 
-from .errors import ExecutorError
-from .execute import NOT_STARTED, ExecutionResult, Job
-from .executor_base import CANCEL_WAIT, EXECUTORS, PRESTART, Executor, failure_result, lost_result
-
-__all__ = ["CANCEL_WAIT", "EXECUTORS", "PRESTART", "Executor", "InlineExecutor", "LocalProcessExecutor",
-           "failure_result", "inline_slot", "lost_result", "make_executor"]
-
+from ..errors import ExecutorError
+from ..jobs import NOT_STARTED, ExecutionResult, Job
+from .base import PRESTART, Executor, failure_result, lost_result
 
 # --- in this process -----------------------------------------------------------------------
 
 
 def inline_slot() -> str:
     """A slot name of its own for each in-process executor (several may run at once)."""
-    from ..store.ids import new_run_id
+    from ...store.ids import new_run_id
 
     return f"inline-{new_run_id()}"
 
@@ -43,7 +39,7 @@ class InlineExecutor(Executor):
         self._pending = (slot, job, following)
 
     def _collect(self, timeout: float | None) -> list[tuple[str, ExecutionResult]]:
-        from .execute import execute_job
+        from ..execute import execute_job
 
         if self._pending is None:
             return []
@@ -72,7 +68,7 @@ class InlineExecutor(Executor):
         return super().cancel()
 
     def _stop(self) -> None:
-        from .kernels import kernel_pool, wait_for_stopped_kernels
+        from ..kernels import kernel_pool, wait_for_stopped_kernels
 
         kernel_pool().discard(self.slot, keep=set())
         wait_for_stopped_kernels()
@@ -90,7 +86,7 @@ class LocalProcessExecutor(Executor):
     """
 
     def _start(self) -> list[str]:
-        from .worker import start_workers
+        from ..worker import start_workers
 
         host, connections = start_workers(self.workers)
         self._dispatched = False
@@ -124,7 +120,7 @@ class LocalProcessExecutor(Executor):
         return finished
 
     def _replace(self, slot: str) -> None:
-        from .worker import start_workers
+        from ..worker import start_workers
 
         with contextlib.suppress(OSError):
             self._conns[slot].close()
@@ -164,22 +160,13 @@ class LocalProcessExecutor(Executor):
             conn.close()
 
 
-def make_executor(
-    kind: str = "local", workers: int = 1, scheduler: str | None = None, prestart: int = PRESTART
-) -> Executor:
-    """The executor for ``--executor``/``--workers``/``--scheduler``."""
-    if kind not in EXECUTORS:
-        raise ExecutorError(f"unknown executor {kind!r}; use one of {', '.join(EXECUTORS)}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ExecutorError(
-            f"--workers is how many notebooks run at once: a whole number of at least 1, got {workers!r}"
-        )
-    if kind == "dask":
-        from .dask_executor import DaskExecutor
-
-        return DaskExecutor(workers, scheduler, prestart)
+def local_executor(workers: int = 1, scheduler: str | None = None, prestart: int = PRESTART) -> Executor:
+    """``--executor local``: this process for one worker, else as many worker processes."""
     if scheduler:
         raise ExecutorError("--scheduler only goes with --executor dask")
     if workers == 1:
         return InlineExecutor(prestart)
     return LocalProcessExecutor(workers, prestart)
+
+
+__all__ = ["InlineExecutor", "LocalProcessExecutor", "inline_slot", "local_executor"]

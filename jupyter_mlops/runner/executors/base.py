@@ -1,5 +1,5 @@
-"""The base of every executor (:mod:`.executors` holds this process's and the local workers',
-:mod:`.dask_executor` Dask's): :class:`Executor` is a template method. It owns the scheduling: a queue of jobs, one job per
+"""The base of every executor (:mod:`.local` holds this process's and the local workers',
+:mod:`.dask` Dask's; :mod:`.registry` finds them by name): :class:`Executor` is a template method. It owns the scheduling: a queue of jobs, one job per
 slot at a time, and for each busy slot the job it will run next, so that the slot can launch
 that job's kernel while the current notebook executes. Subclasses only start their slots,
 dispatch a job to a slot, collect finished results, interrupt and stop.
@@ -16,10 +16,9 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import ExecutorError
-from .execute import NOT_STARTED, ExecutionResult, Job
+from ..errors import ExecutorError
+from ..jobs import NOT_STARTED, ExecutionResult, Job
 
-EXECUTORS = ("local", "dask")
 #: How many queued jobs each slot launches kernels for ahead of time (0: none).
 PRESTART = 2
 #: How long a cancelled execution may take to wind down before its worker is killed.
@@ -166,8 +165,8 @@ class Executor(ABC):
 
 def lost_result(job: Job, status: str, message: str) -> ExecutionResult:
     """The result of a job whose worker went away; ends its run if the run exists."""
-    from ..errors import MlopsError, RunError
-    from ..store import open_store
+    from ...errors import MlopsError, RunError
+    from ...store import open_store
 
     ename = "WorkerLost" if status != "interrupted" else "KeyboardInterrupt"
     error = RunError(ename, message, reason="interrupted" if status == "interrupted" else None).to_dict()
@@ -182,10 +181,10 @@ def lost_result(job: Job, status: str, message: str) -> ExecutionResult:
 
 
 def failure_result(job: Job, exc: BaseException) -> ExecutionResult:
-    from ..errors import RunError
+    from ...errors import RunError
 
     error = RunError.from_exception(exc).to_dict()
     return ExecutionResult(job.key, job.run_id, "failed", error=error, params=dict(job.parameters))
 
 
-__all__ = ["CANCEL_WAIT", "EXECUTORS", "PRESTART", "Executor", "failure_result", "lost_result"]
+__all__ = ["CANCEL_WAIT", "PRESTART", "Executor", "failure_result", "lost_result"]

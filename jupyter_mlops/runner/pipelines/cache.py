@@ -20,12 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..store.ids import new_run_id
+from ...store.ids import new_run_id
 
 if TYPE_CHECKING:
-    from ..store.entities import Run
-    from ..store.sqlstore import Store
-    from .pipeline import Step
+    from ...store.entities import Run
+    from ...store.sqlstore import Store
+    from .spec import Step
 
 
 def cache_key(
@@ -74,7 +74,7 @@ def check_cache(store: Store, key: str) -> CacheCheck:
 
 def changed_inputs(store: Store, run_id: str) -> list[str]:
     """What differs in the files run ``run_id`` read: ``"data/raw.csv changed"``, ``"... is gone"``."""
-    from ..store.files import FileState, project_root
+    from ...store.files import FileState, project_root
 
     root = project_root(store)
     changed = []
@@ -95,7 +95,7 @@ def changed_inputs(store: Store, run_id: str) -> list[str]:
 
 def resolved_parameters(step: Step, outputs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """A step's parameters with upstream references substituted and values typed."""
-    from .parameters import coerce
+    from ..parameters import coerce
     from .references import substitute
 
     resolved = substitute(step.parameters, outputs)

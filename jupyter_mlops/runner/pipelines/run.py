@@ -7,22 +7,22 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..config import resolve_location
-from ..errors import RunError, describe_error
-from ..store import open_store
-from ..store.ids import new_run_id
-from .batch import close_parent, open_parent
+from ...config import resolve_location
+from ...errors import RunError, describe_error
+from ...store import open_store
+from ...store.ids import new_run_id
+from ...tracking.writer import beating
+from ..errors import Interrupted, ParameterError
+from ..executors import make_executor
+from ..jobs import ExecutionResult
+from ..parent_run import close_parent, open_parent
+from ..progress import Progress
 from .cache import cache_key, check_cache, resolved_parameters, reuse
-from .errors import Interrupted, ParameterError
-from .execute import ExecutionResult
-from .executors import make_executor
-from .heartbeat import beating
-from .progress import Progress
 from .references import MissingOutput
 
 if TYPE_CHECKING:
-    from ..store.entities import Run
-    from .pipeline import Pipeline, Step
+    from ...store.entities import Run
+    from .spec import Pipeline, Step
 
 #: What a step ends as. ``cached`` reused an earlier execution; ``skipped`` had a failed upstream.
 STEP_STATUSES = ("finished", "failed", "cached", "skipped", "interrupted", "not run")
@@ -84,7 +84,7 @@ class PipelineRun:
         self.bar = Progress(len(pipeline.steps), f"pipeline {pipeline.name}", enabled=progress)
 
     def run(self) -> PipelineResult:
-        from ..environment import capture_environment
+        from ...environment import capture_environment
 
         pipeline = self.pipeline
         with self.executor:

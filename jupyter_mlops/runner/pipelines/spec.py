@@ -25,16 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..notebook.cells import load_notebook
-from ..notebook.params import InvalidParameterName, check_parameter_names
-from .errors import ParameterError, PipelineError
-from .executors import PRESTART
-from .parameters import coerce
-from .plan import Target, check_timeout, prepare_target
+from ...notebook.cells import load_notebook
+from ...notebook.params import InvalidParameterName, check_parameter_names
+from ..errors import ParameterError, PipelineError
+from ..executors import PRESTART
+from ..parameters import coerce
+from ..targets import Target, check_timeout, prepare_target
 from .references import Reference, references_in
 
 if TYPE_CHECKING:
-    from .pipeline_run import PipelineResult
+    from .run import PipelineResult
 
 STEP_KEYS = ("notebook", "parameters", "depends_on", "kernel", "cwd", "timeout")
 TOP_KEYS = ("name", "experiment", "steps")
@@ -150,7 +150,7 @@ class Pipeline:
         progress: bool = True,
     ) -> PipelineResult:
         """Run the steps; see :func:`run_pipeline`."""
-        from .pipeline_run import PipelineRun
+        from .run import PipelineRun
 
         return PipelineRun(
             self, force, workers, executor, scheduler, store, prestart, progress
