@@ -62,6 +62,58 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.passed else EXIT_RUN_FAILED
 
 
+def register_report(commands: Any) -> None:
+    sub = command(commands, "report",
+                  "a Markdown or HTML report of runs against a baseline, for a pull request or a job summary",
+                  "jupyter mlops report latest:experiment='digits' --baseline model:digits@production "
+                  "--format markdown --output report.md --assets report-assets", _report)
+    sub.add_argument("runs", nargs="+", metavar="RUN", help=RUN_HELP)
+    add_gate_options(sub)
+    sub.add_argument("--format", choices=("markdown", "html"), required=True)
+    sub.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (default: print it)")
+    sub.add_argument("--assets", metavar="DIR",
+                     help="Markdown: write the metric-history charts to DIR as SVG files, linked from the "
+                          "report (HTML has them inline)")
+    sub.add_argument("--all-params", action="store_true", help="list every param, not only those that changed")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..errors import InvalidInput
+    from ..gates.check import open_for, overrides_of
+    from ..gates.gates import parse_max_regression
+    from ..gates.report import build_report
+
+    output = Path(args.output) if args.output else None
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        raise InvalidInput(f"--output {output}: " + ("is a directory; name a file" if output.is_dir()
+                                                      else f"there is no directory {output.parent}"))
+    assets = Path(args.assets) if args.assets else None
+    if assets is not None and args.format == "html":
+        raise InvalidInput("--assets is for --format markdown; HTML has its charts inline")
+    if assets is not None and assets.exists() and not assets.is_dir():
+        raise InvalidInput(f"--assets {assets} is a file; name a directory (it is made when missing)")
+    report = build_report(open_for(args.store), args.runs, args.baseline, require=args.require,
+                          max_regression=parse_max_regression(args.max_regression),
+                          overrides=overrides_of(args.higher_is_better, args.lower_is_better),
+                          wait=args.wait, all_params=args.all_params)
+    if args.format == "html":
+        from ..gates.report_html import report_html
+
+        text = report_html(report)
+    else:
+        from ..gates.report_markdown import report_markdown
+
+        text = report_markdown(report, assets=assets, output=output)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return EXIT_OK if report.passed is not False else EXIT_RUN_FAILED
+
+
 def register_promote(commands: Any) -> None:
     sub = command(commands, "promote",
                   "register a run's model and move an alias to it, only when the run passes its gates",

@@ -46,6 +46,14 @@ def resolve_baseline(store: Store, baseline: Any, run: Run) -> Run | None:
                        f"or a Run, got {type(baseline).__name__}")
 
 
+def overrides_of(higher_is_better: Iterable[str] = (), lower_is_better: Iterable[str] = ()) -> dict[str, Any]:
+    """The direction overrides two lists of metric names give (a name in both: a usage error)."""
+    try:
+        return dict(direction_overrides(higher_is_better, lower_is_better))
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
 def check(
     run: Any,
     baseline: Any = None,
@@ -66,14 +74,11 @@ def check(
     or text such as ``"0.5%"``), in the metric's better direction unless ``higher_is_better`` /
     ``lower_is_better`` name it.
     """
-    try:
-        overrides = direction_overrides(higher_is_better, lower_is_better)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    overrides = overrides_of(higher_is_better, lower_is_better)
     the_store = open_for(store if store is not None else getattr(run, "_store", None) or getattr(run, "store", None))
     the_run = resolve_run(the_store, run, wait)
     return evaluate(the_store, the_run, resolve_baseline(the_store, baseline, the_run), require,
                     max_regression, overrides)
 
 
-__all__ = ["check", "open_for", "resolve_baseline", "resolve_run"]
+__all__ = ["check", "open_for", "overrides_of", "resolve_baseline", "resolve_run"]

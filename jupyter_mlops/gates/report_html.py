@@ -20,7 +20,7 @@ h1 { font-size: 20px; } h2 { font-size: 16px; margin-top: 24px; }
 table { border-collapse: collapse; margin: 8px 0; }
 th, td { padding: 4px 10px; border: 1px solid #d0d7de; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.pass { color: #1a7f37; font-weight: 600; } .fail { color: #cf222e; font-weight: 600; }
+.pass, .fail { font-weight: 600; white-space: nowrap; } .pass { color: #1a7f37; } .fail { color: #cf222e; }
 .verdict-pass { color: #1a7f37; } .verdict-fail { color: #cf222e; }
 figure { margin: 8px 0 16px; } figcaption { color: #59636e; font-size: 12px; }
 details { margin: 8px 0; } summary { cursor: pointer; }
