@@ -47,7 +47,7 @@ class Report:
     @property
     def columns(self) -> list[Run]:
         """The baseline first, then the runs: the order of every table's columns."""
-        return ([self.baseline] if self.baseline else []) + self.runs
+        return list({run.id: run for run in ([self.baseline] if self.baseline else []) + self.runs}.values())
 
     @property
     def passed(self) -> bool | None:
@@ -108,9 +108,10 @@ def build_report(store: Store, runs: Sequence[Any], baseline: Any = None, *, req
         raise InvalidInput(f"a report shows at most {MAX_RUNS} runs, not {len(runs)}; name fewer")
     resolved = list({run.id: run for run in (resolve_run(store, ref, wait) for ref in runs)}.values())
     base = resolve_baseline(store, baseline, resolved[0])
-    report = Report([r for r in resolved if base is None or r.id != base.id], base, all_params=all_params)
-    if not report.runs:
-        raise InvalidInput(f"run {resolved[0].id} is its own baseline; report on another run")
+    # a run may be its own baseline (a pull request that did not change the pipeline reuses the
+    # run behind production): it is reported with nothing changed rather than refused
+    others = [r for r in resolved if base is None or r.id != base.id]
+    report = Report(others or resolved, base, all_params=all_params)
     if base is not None or require or max_regression:
         for run in report.runs:
             report.checks[run.id] = evaluate(store, run, base, require, max_regression, overrides)
@@ -125,7 +126,8 @@ def build_report(store: Store, runs: Sequence[Any], baseline: Any = None, *, req
         from ..compare.runs import RunDiff, compare_runs
 
         for run in report.runs:
-            report.cell_diffs[run.id] = RunDiff.of(compare_runs([base, run], store.snapshot_bytes))
+            if run.id != base.id:
+                report.cell_diffs[run.id] = RunDiff.of(compare_runs([base, run], store.snapshot_bytes))
     return report
 
 

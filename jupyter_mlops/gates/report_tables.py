@@ -79,6 +79,8 @@ def cell_sections(report: Report) -> list[CellSection]:
     sections = []
     for run in report.runs:
         diff = report.cell_diffs.get(run.id)
+        if report.baseline is not None and run.id == report.baseline.id:
+            sections.append(CellSection(f"Run {run.id} is the baseline itself: nothing changed", []))
         if diff is None:
             continue
         name = f"Notebook cells of {label(run, report.baseline)} against the baseline"

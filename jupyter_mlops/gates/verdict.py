@@ -52,7 +52,7 @@ def check_text(result: CheckResult) -> str:
              gate_rule(g) if g.kind != "require" else "holds", g.detail] for g in result.gates]
     verdict = "passed" if result.passed else f"FAILED ({len(result.failed)} of {len(result.gates)} gates)"
     return (f"check {verdict}: {_subject(result)}\n"
-            + text_table(["", "gate", "value", "baseline", "delta", "rule", "detail"], rows, max_width=60))
+            + text_table(["", "gate", "value", "baseline", "delta", "rule", "detail"], rows, max_width=100))
 
 
 def check_json(result: CheckResult) -> str:

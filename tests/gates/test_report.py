@@ -117,13 +117,17 @@ def test_report_bad_usage_exits_2(project: tuple[str, str, str], tmp_path: Path,
     assert message in captured.err and "Traceback" not in captured.err
 
 
-def test_report_of_unknown_runs_and_of_the_baseline_itself_exits_2(project: tuple[str, str, str],
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_of_unknown_runs_exits_2_and_of_the_baseline_itself_shows_nothing_changed(
+        project: tuple[str, str, str], capsys: pytest.CaptureFixture[str]) -> None:
     store, base, candidate = project
     assert main(["report", "latest:name = 'nobody'", "--format", "markdown", "--store", store]) == 2
     assert "no run matches" in capsys.readouterr().err
-    assert main(["report", base, "--baseline", "model:digits@production", "--format", "html", "--store", store]) == 2
-    assert "is its own baseline" in capsys.readouterr().err
+    # a pull request that left the pipeline alone reuses the run behind production
+    assert main(["report", base, "--baseline", "model:digits@production", "--format", "markdown",
+                 "--store", store]) == 0
+    page = _render(capsys.readouterr().out)
+    assert f"Run {base} is the baseline itself: nothing changed" in page and "+0 ✅" in page
+    assert "<h3>Params</h3>" in page  # one run: all its params
     with pytest.raises(SystemExit) as exited:
         main(["report", candidate, "--store", store])
     assert exited.value.code == 2 and "--format" in capsys.readouterr().err
