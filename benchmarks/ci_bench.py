@@ -3,8 +3,8 @@
     python -m benchmarks.ci_bench [--runs N] [--repeat R] [--quick]
 
 Builds a store of N runs (default 10,000) in one experiment, each with two params and two
-metrics of 20 steps; one run's model is ``digits@production`` and the newest run is the
-candidate (both with a notebook snapshot, so the report diffs cells). Then times each command
+metrics of 20 steps; the second newest run's model is ``digits@production`` and the newest run
+is the candidate (both with a notebook snapshot, so the report diffs cells). Then times each command
 as a user runs it, in a fresh process (``jupyter-mlops ...``: Python start-up, imports, opening
 the store, the queries and the rendering), and prints the median of R runs after one warm-up
 run (which also writes the modules' bytecode caches). CPU time (user + system of the process) is
@@ -35,22 +35,42 @@ def notebook(lr: float) -> bytes:
 
 
 def build_store(folder: Path, runs: int) -> str:
+    """``runs`` finished runs, written 1,000 to a transaction through ``Store.write_batch`` (as
+    the tracking writer writes), then a registered baseline and the newest candidate, both with
+    a snapshot, through the tracking API."""
+    import array
+
     import jupyter_mlops as mlops
+    from jupyter_mlops.store.ids import new_run_id
+    from jupyter_mlops.store.sqlstore import NewRun, WriteBatch
 
     store = str(folder / ".mlops")
+    opened = mlops.get_store(store)
+    now = time.time() - runs
+    for first in range(0, max(0, runs - 2), 1000):
+        batch = WriteBatch()
+        for index in range(first, min(first + 1000, runs - 2)):
+            run_id, lr, started = new_run_id(), round(0.001 * (index % 500 + 1), 4), now + index
+            batch.creates[run_id] = NewRun(name="train", experiment="digits", started_at=started)
+            batch.params[run_id] = {"lr": lr, "epochs": 20}
+            steps = array.array("q", range(20))
+            stamps = array.array("d", (started + step * 0.01 for step in range(20)))
+            batch.series[(run_id, "val_acc")] = (steps, array.array("d", (0.8 + 0.009 * s - lr / 10 for s in steps)),
+                                                 stamps)
+            batch.series[(run_id, "val_loss")] = (steps, array.array("d", (1.0 - 0.04 * s for s in steps)), stamps)
+            batch.ends[run_id] = ("finished", started + 1, None)
+        opened.write_batch(batch)
     model = folder / "model.pkl"
     model.write_bytes(b"weights")
-    for index in range(runs):
-        lr = round(0.001 * (index % 500 + 1), 4)
+    for index, lr in enumerate((0.05, 0.04)):
         with mlops.start_run(name="train", experiment="digits", params={"lr": lr, "epochs": 20},
                              store=store) as run:
             for step in range(20):
                 mlops.log_metrics({"val_acc": 0.80 + 0.009 * step - lr / 10, "val_loss": 1.0 - 0.04 * step},
                                   step=step)
-            if index == runs // 2:
+            if index == 0:
                 mlops.register_model("digits", model, alias="production")
-        if index in (runs // 2, runs - 1):
-            mlops.get_store(store).set_snapshot(run.id, notebook(lr))
+        opened.set_snapshot(run.id, notebook(lr))
     return store
 
 
