@@ -16,10 +16,20 @@ from collections.abc import Sequence
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]#!|~>@$])")
 
 
+_LIST_START = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))")
+
+
+def _unlisted(match: re.Match[str]) -> str:
+    indent, bullet, number, delimiter = match.groups()
+    return f"{indent}\\{bullet}" if bullet else f"{indent}{number}\\{delimiter}"
+
+
 def text(value: object) -> str:
-    """``value`` as inline Markdown that shows exactly its characters."""
+    """``value`` as inline Markdown that shows exactly its characters (a leading ``-``, ``+`` or
+    ``1.``, which would start a list, escaped too)."""
     raw = " ".join(str(value).split("\n")).replace("\r", " ")
-    return _PUNCTUATION.sub(r"\\\1", raw).replace("&", "&amp;").replace("<", "&lt;")
+    escaped = _PUNCTUATION.sub(r"\\\1", raw).replace("&", "&amp;").replace("<", "&lt;")
+    return _LIST_START.sub(_unlisted, escaped)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[str] = ()) -> str:

@@ -168,3 +168,24 @@ def test_baseline_errors_are_usage_errors(runs: dict[str, str], store_dir: Path)
         mlops.check("", runs["base"], store=os.fspath(store_dir))
     with pytest.raises(InvalidInput, match="no run matches the filter"):
         mlops.check("latest:name = 'nobody'", runs["base"], store=os.fspath(store_dir))
+
+
+def test_gates_on_sqlite_and_postgresql(store_location: str, tmp_path: Path) -> None:
+    """The requirement is the store's own filter, so it is decided by each database's SQL."""
+    runs = []
+    for name, acc in (("base", 0.9), ("candidate", 0.92)):
+        with mlops.start_run(name=name, experiment="digits", params={"lr": 0.1, "opt": "adam"},
+                             store=store_location) as run:
+            mlops.log_metrics({"val_acc": acc, "val_loss": 1 - acc})
+            (tmp_path / "model.pkl").write_text(name)
+            mlops.log_artifact(tmp_path / "model.pkl")
+        runs.append(run.id)
+    mlops.register_model("digits", run=runs[0], artifact="model.pkl", alias="production", store=store_location)
+    result = mlops.check("latest:name = 'candidate'", "model:digits@production",
+                         require=["params.opt IN ('adam', 'sgd') and metrics.val_acc >= 0.92",
+                                  "params.lr > 0.1"],
+                         max_regression={"val_loss": "0%"}, store=store_location)
+    assert [(g.name, g.passed) for g in result.gates] == [
+        ("status", True), ("params.opt IN ('adam', 'sgd') and metrics.val_acc >= 0.92", True),
+        ("params.lr > 0.1", False), ("metrics.val_loss", True)]
+    assert mlops.check(runs[1], "best:metrics.val_acc desc", store=store_location).baseline.id == runs[0]  # type: ignore[union-attr]
