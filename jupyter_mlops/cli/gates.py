@@ -46,7 +46,7 @@ def gate_arguments(args: argparse.Namespace) -> dict[str, Any]:
 
 def register_check(commands: Any) -> None:
     sub = command(commands, "check", "decide whether a run passes its metric gates (exit 0 pass, 1 fail)",
-                  "jupyter mlops check latest:experiment='digits' --baseline model:digits@production "
+                  "jupyter mlops check \"latest:experiment = 'digits'\" --baseline model:digits@production "
                   "--max-regression metrics.val_acc=0.005 --require 'metrics.val_acc >= 0.9'", _check)
     sub.add_argument("run", metavar="RUN", help=RUN_HELP)
     add_gate_options(sub)
@@ -65,7 +65,7 @@ def _check(args: argparse.Namespace) -> int:
 def register_report(commands: Any) -> None:
     sub = command(commands, "report",
                   "a Markdown or HTML report of runs against a baseline, for a pull request or a job summary",
-                  "jupyter mlops report latest:experiment='digits' --baseline model:digits@production "
+                  "jupyter mlops report \"latest:experiment = 'digits'\" --baseline model:digits@production "
                   "--format markdown --output report.md --assets report-assets", _report)
     sub.add_argument("runs", nargs="+", metavar="RUN", help=RUN_HELP)
     add_gate_options(sub)
@@ -117,7 +117,7 @@ def _report(args: argparse.Namespace) -> int:
 def register_promote(commands: Any) -> None:
     sub = command(commands, "promote",
                   "register a run's model and move an alias to it, only when the run passes its gates",
-                  "jupyter mlops promote latest:experiment='digits' --model digits --artifact model.joblib "
+                  "jupyter mlops promote \"latest:experiment = 'digits'\" --model digits --artifact model.joblib "
                   "--alias production --baseline model:digits@production --max-regression metrics.val_acc=0.005",
                   _promote)
     sub.add_argument("run", metavar="RUN", help=RUN_HELP)
