@@ -20,12 +20,13 @@ from .exchange import register_exchange
 from .execute import EXECUTE_COMMANDS
 from .lineage import register as register_lineage
 from .models import register as register_models
+from .reproduce import register as register_reproduce
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
 _COMMANDS: list[Callable[[Any], None]] = [register_runs, register_show, register_exchange,
                                           register_enable, *EXECUTE_COMMANDS, register_diff,
-                                          register_models, register_lineage]
+                                          register_models, register_lineage, register_reproduce]
 
 
 def build_parser() -> argparse.ArgumentParser:

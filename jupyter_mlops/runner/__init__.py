@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .execute import ExecutionResult
     from .pipeline import Pipeline, run_pipeline
     from .pipeline_run import PipelineResult
+    from .reproduce import Reproduction, reproduce
     from .reruns import RerunStart, rerun, rerun_start
     from .run import run_notebook
     from .sweeps import SweepResult, parse_grid, sweep
@@ -35,6 +36,8 @@ _EXPORTS = {
     "Pipeline": "pipeline",
     "PipelineResult": "pipeline_run",
     "run_pipeline": "pipeline",
+    "reproduce": "reproduce",
+    "Reproduction": "reproduce",
     "rerun": "reruns",
     "rerun_start": "reruns",
     "RerunStart": "reruns",
@@ -51,11 +54,13 @@ __all__ = [
     "Pipeline",
     "PipelineResult",
     "RerunStart",
+    "Reproduction",
     "RunDiff",
     "RunnerError",
     "SweepResult",
     "diff_runs",
     "parse_grid",
+    "reproduce",
     "rerun",
     "rerun_start",
     "run_notebook",
