@@ -37,7 +37,7 @@ def register(commands: Any) -> None:
 def _reproduce(args: argparse.Namespace) -> int:
     from ..compare.tolerance import parse_tolerance
     from ..runner.errors import Interrupted
-    from ..runner.reproduce import reproduce, reproduction_job
+    from ..runner.reproduction import reproduce, reproduction_job
     from ..store import open_store
 
     store = open_store(args.store)

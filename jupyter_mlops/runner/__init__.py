@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .execute import ExecutionResult
     from .pipeline import Pipeline, run_pipeline
     from .pipeline_run import PipelineResult
-    from .reproduce import Reproduction, reproduce
+    from .reproduction import Reproduction, reproduce
     from .reruns import RerunStart, rerun, rerun_start
     from .run import run_notebook
     from .sweeps import SweepResult, parse_grid, sweep
@@ -36,8 +36,8 @@ _EXPORTS = {
     "Pipeline": "pipeline",
     "PipelineResult": "pipeline_run",
     "run_pipeline": "pipeline",
-    "reproduce": "reproduce",
-    "Reproduction": "reproduce",
+    "reproduce": "reproduction",
+    "Reproduction": "reproduction",
     "rerun": "reruns",
     "rerun_start": "reruns",
     "RerunStart": "reruns",

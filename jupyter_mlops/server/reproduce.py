@@ -21,7 +21,7 @@ from .handlers import RUN, ApiError, MlopsHandler, api_error
 
 def _reproduce_module() -> Any:
     try:
-        from ..runner import reproduce
+        from ..runner import reproduction as reproduce
     except ImportError as exc:
         raise ApiError(501, "reproduce_unavailable",
                        f"reproducing needs jupyter_mlops.runner, which cannot be imported here: {exc}") from None

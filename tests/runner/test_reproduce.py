@@ -127,7 +127,7 @@ def test_a_track_run_whose_cells_ran_out_of_order_differs_naming_those_cells(
 def test_edited_and_deleted_cells_are_likely_causes(ipython_shell, tmp_path, monkeypatch):
     import nbformat
 
-    from jupyter_mlops.runner.reproduce import likely_causes
+    from jupyter_mlops.runner.reproduction import likely_causes
 
     path = write_notebook(tmp_path / "edited.ipynb", None, "a = 1", "%%track --metric b\nb = a")
     saved = nbformat.read(path, as_version=4)

@@ -219,7 +219,11 @@ def judge(store: Any, run_id: str, reproduction_id: str, tolerance: float) -> Re
 
 
 def latest_reproduction(store: Store, run: Run | str) -> Reproduction | None:
-    """The newest reproduction of ``run``, judged again (None when it was never reproduced)."""
+    """The newest reproduction of ``run``, judged again (None when it was never reproduced).
+
+    Once it has ended, ``run``'s verdict tag is made to agree with it: the process that ran
+    it stores the verdict a moment after the reproduction ends (or never, had it died), and
+    whoever looks in between must not see an older verdict beside the new one."""
     original = store.get_run(run) if isinstance(run, str) else run
     found = store.search_runs(f"tags.{REPRODUCES_TAG} = '{original.id}'", limit=1)
     if not found:
@@ -229,7 +233,11 @@ def latest_reproduction(store: Store, run: Run | str) -> Reproduction | None:
         tolerance = parse_tolerance(child.tags.get(TOLERANCE_TAG, DEFAULT_TOLERANCE))
     except ValueError:
         tolerance = DEFAULT_TOLERANCE
-    return assess(store, original, child, tolerance)
+    result = assess(store, original, child, tolerance)
+    tag = TAG_OF_VERDICT.get(result.verdict)
+    if tag is not None and original.tags.get(VERDICT_TAG) != tag:
+        store.set_tags(original.id, {VERDICT_TAG: tag})
+    return result
 
 
 def assess(store: Store, original: Run, reproduction: Run, tolerance: float) -> Reproduction:
