@@ -189,8 +189,12 @@ def reproduction_job(
             f"run {run.id} is being reproduced already, by run {running}; wait for its verdict "
             f"(`jupyter mlops show {run.id}`)"
         )
+    from ..store.validation import MAX_NAME_LENGTH
+
     tags = {REPRODUCES_TAG: run.id, TOLERANCE_TAG: repr(tolerance)}
-    return rerun_job(store, run.id, {}, root=root, kernel=kernel, tags=tags, parent_id=run.id)
+    suffix = " (reproduction)"
+    name = run.name[: MAX_NAME_LENGTH - len(suffix)] + suffix  # told apart from RUN in every list
+    return rerun_job(store, run.id, {}, name=name, root=root, kernel=kernel, tags=tags, parent_id=run.id)
 
 
 def reproduction_in_progress(store: Store, run_id: str) -> str | None:

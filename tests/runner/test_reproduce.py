@@ -50,6 +50,7 @@ def test_a_deterministic_notebook_is_reproduced(store, tmp_path, capsys):
     assert verdict["compared"] == ["acc", "loss"]  # never the system metrics
     child = store.get_run(verdict["reproduction_id"])
     assert child.parent_id == run_id and child.tags["reproduces"] == run_id
+    assert child.name == "seeded (reproduction)"
     assert child.params["seed"] == 7 and child.params["lr"] == 0.2  # the run's own params
     assert list(store.metric_history(child.id, "loss").values) == list(store.metric_history(run_id, "loss").values)
     assert store.get_run(run_id).tags["mlops.reproduced"] == "yes"
