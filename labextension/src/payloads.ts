@@ -77,6 +77,8 @@ export interface IRunDetail extends IRun {
 export interface IRunsPage {
   runs: IRun[];
   total: number;
+  /** Of the first run: the offset asked for, or the last page's when that was past the end. */
+  offset?: number;
   store: string;
 }
 
