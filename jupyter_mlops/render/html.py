@@ -10,11 +10,11 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .palette import DIFF_BACKGROUND, ERROR, MUTED, STATUS_COLOURS, status_colour
+from .palette import BORDER, DIFF_BACKGROUND, ERROR, MUTED, STATUS_COLOURS, status_colour
 from .reproduced import reproduced_badge as badge_of
 
 TABLE_STYLE = "border-collapse:collapse;font-size:12px;margin-bottom:8px"
-CELL_STYLE = "padding:2px 8px;text-align:left;border-bottom:1px solid #ddd;vertical-align:top"
+CELL_STYLE = f"padding:2px 8px;text-align:left;border-bottom:1px solid {BORDER};vertical-align:top"
 
 
 def text(value: object) -> str:
@@ -22,9 +22,12 @@ def text(value: object) -> str:
 
 
 def status_badge(status: str) -> str:
+    """A run's status as the sidebar shows it: a dot of its colour, then its name."""
     colour = status_colour(status)
     return (
-        f'<span class="mlops-status" style="color:{colour};font-weight:600">{text(status)}</span>'
+        f'<span class="mlops-status" style="display:inline-flex;align-items:center;gap:4px;'
+        f'white-space:nowrap"><span style="width:8px;height:8px;border-radius:50%;'
+        f'background:{colour};flex:none"></span>{text(status)}</span>'
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .palette import ERROR, STATUS_COLOURS, WARNING
+from .palette import ERROR, STATUS_COLOURS, WARNING, themed
 
 VERDICT_TAG = "mlops.reproduced"
 REPRODUCES_TAG = "reproduces"
@@ -29,11 +29,11 @@ class Badge:
 
 
 _BADGES = {
-    "reproduced": Badge("reproduced", STATUS_COLOURS["finished"],
+    "reproduced": Badge("reproduced", themed("--jp-success-color1", STATUS_COLOURS["finished"]),
                         "executed again from its snapshot with its own params: every metric matched"),
-    "differs": Badge("differs", WARNING,
+    "differs": Badge("differs", themed("--jp-warn-color1", WARNING),
                      "executed again from its snapshot with its own params: some metrics differ"),
-    "failed": Badge("reproduction failed", ERROR,
+    "failed": Badge("reproduction failed", themed("--jp-error-color1", ERROR),
                     "executed again from its snapshot with its own params: the execution failed"),
 }
 
