@@ -216,10 +216,20 @@ def judge(store: Any, run_id: str, reproduction_id: str, tolerance: float) -> Re
         original = the_store.get_run(run_id)
     except RunNotFound:
         return None
-    result = assess(the_store, original, the_store.get_run(reproduction_id), tolerance)
-    if result.verdict in TAG_OF_VERDICT:
-        the_store.set_tags(original.id, {VERDICT_TAG: TAG_OF_VERDICT[result.verdict]})
+    reproduction = the_store.get_run(reproduction_id)
+    result = assess(the_store, original, reproduction, tolerance)
+    tag = _verdict_tag(result, reproduction)
+    if tag is not None:
+        the_store.set_tags(original.id, {VERDICT_TAG: tag})
     return result
+
+
+def _verdict_tag(result: Reproduction, reproduction: Run) -> str | None:
+    """The tag a verdict stores; none while it runs, or when someone stopped it (Ctrl-C,
+    SIGTERM): that says nothing about the run."""
+    if reproduction.status == "interrupted":
+        return None
+    return TAG_OF_VERDICT.get(result.verdict)
 
 
 def latest_reproduction(store: Store, run: Run | str) -> Reproduction | None:
@@ -238,7 +248,7 @@ def latest_reproduction(store: Store, run: Run | str) -> Reproduction | None:
     except ValueError:
         tolerance = DEFAULT_TOLERANCE
     result = assess(store, original, child, tolerance)
-    tag = TAG_OF_VERDICT.get(result.verdict)
+    tag = _verdict_tag(result, child)
     if tag is not None and original.tags.get(VERDICT_TAG) != tag:
         store.set_tags(original.id, {VERDICT_TAG: tag})
     return result

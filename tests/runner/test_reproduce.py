@@ -215,3 +215,28 @@ def test_series_compare_steps_and_values_within_the_tolerance():
     assert "3 points in the original, 2 in the reproduction" in short.detail
     [gone] = metric_differences(last, {"nan": float("nan")}, 0.5, series(same), series(same))
     assert gone.key == "loss" and gone.reproduced is None
+
+
+def test_a_stopped_reproduction_stores_no_verdict_and_a_finished_one_is_judged_from_the_store(store):
+    from array import array
+
+    from jupyter_mlops.runner.reproduction import judge, latest_reproduction
+
+    store.create_run("orig000000001", name="o", experiment="e", source="notebook")
+    store.write_metrics({("orig000000001", "acc"): (array("q", [0]), array("d", [0.5]), array("d", [1.0]))})
+    store.end_run("orig000000001", "finished")
+    store.create_run("repr000000001", name="o (reproduction)", experiment="e", parent_id="orig000000001",
+                     source="notebook", tags={"reproduces": "orig000000001", "mlops.tolerance": "0.01"})
+    store.end_run("repr000000001", "interrupted")
+    assert judge(store, "orig000000001", "repr000000001", 0.01).verdict == "failed"
+    assert latest_reproduction(store, "orig000000001").tolerance == 0.01
+    assert "mlops.reproduced" not in store.get_run("orig000000001").tags  # Ctrl-C says nothing
+
+    store.create_run("repr000000002", name="o (reproduction)", experiment="e", parent_id="orig000000001",
+                     source="notebook", tags={"reproduces": "orig000000001"}, started_at=2e9)
+    store.write_metrics({("repr000000002", "acc"): (array("q", [0]), array("d", [0.504]), array("d", [2.0]))})
+    store.end_run("repr000000002", "finished")
+    newest = latest_reproduction(store, "orig000000001")  # the newest, as the process that ran it left it
+    assert newest.reproduction_id == "repr000000002" and newest.verdict == "differs"
+    assert store.get_run("orig000000001").tags["mlops.reproduced"] == "no"
+    assert judge(store, "gone000000001", "repr000000002", 0.01) is None  # the original was deleted
