@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .jobs import ExecutionResult
     from .pipelines.run import PipelineResult
     from .pipelines.spec import Pipeline, run_pipeline
+    from .reproduction import Reproduction, reproduce
     from .reruns import RerunStart, rerun, rerun_start
     from .single import run_notebook
     from .sweeps import SweepResult, parse_grid, sweep
@@ -35,6 +36,8 @@ _EXPORTS = {
     "Pipeline": "pipelines.spec",
     "PipelineResult": "pipelines.run",
     "run_pipeline": "pipelines.spec",
+    "reproduce": "reproduction",
+    "Reproduction": "reproduction",
     "rerun": "reruns",
     "rerun_start": "reruns",
     "RerunStart": "reruns",
@@ -51,11 +54,13 @@ __all__ = [
     "Pipeline",
     "PipelineResult",
     "RerunStart",
+    "Reproduction",
     "RunDiff",
     "RunnerError",
     "SweepResult",
     "diff_runs",
     "parse_grid",
+    "reproduce",
     "rerun",
     "rerun_start",
     "run_notebook",

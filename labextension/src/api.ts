@@ -14,6 +14,7 @@ import {
   IInfo,
   IMetricSeries,
   IRerunStart,
+  IReproduction,
   IRun,
   IRunChanges,
   IRunDetail,
@@ -232,6 +233,20 @@ export class MlopsApi {
       { method: 'POST', body: JSON.stringify({ params }) }
     );
     return reply.run_id;
+  }
+
+  /** The newest reproduction of the run (verdict `null`: never reproduced). */
+  async reproduction(id: string, path = ''): Promise<IReproduction> {
+    return this.json<IReproduction>(['runs', id, 'reproduce'], { path });
+  }
+
+  /** Start reproducing the run in the background; resolves once the reproduction exists. */
+  async reproduce(id: string, path = ''): Promise<IReproduction> {
+    return this.json<IReproduction>(
+      ['runs', id, 'reproduce'],
+      { path },
+      { method: 'POST', body: '{}' }
+    );
   }
 
   async compare(ids: string[], path = ''): Promise<ICompareResult> {
