@@ -29,6 +29,7 @@ import { MlopsApi } from './api';
 import { addCommands } from './commands';
 import { runsIcon } from './icons';
 import { RunsModel } from './model';
+import { lineagePlugin } from './lineagePlugin';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
 import { RunsPanel } from './views/RunsPanel';
@@ -160,4 +161,4 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
   }
 };
 
-export default plugin;
+export default [plugin, lineagePlugin];
