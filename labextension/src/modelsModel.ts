@@ -52,9 +52,10 @@ export class ModelsModel extends ViewModel<IModelsState> {
   readonly registry: RegistryApi;
 
   async setPath(path: string): Promise<void> {
-    if (path === this.state.path && this.state.loaded) {
+    if (path === this.state.path && this._started) {
       return;
     }
+    this._started = true;
     this.update({
       path,
       models: [],
@@ -169,4 +170,5 @@ export class ModelsModel extends ViewModel<IModelsState> {
   }
 
   private _ticket = 0;
+  private _started = false;
 }

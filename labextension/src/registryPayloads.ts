@@ -92,7 +92,7 @@ export interface IAliasMove {
   user: string | null;
 }
 
-/** `GET models/{name}`: versions newest first, aliases and their history (newest first). */
+/** `GET models/{name}`: versions newest first, aliases, and their last moves (oldest first). */
 export interface IModelDetail {
   name: string;
   created_at: number;

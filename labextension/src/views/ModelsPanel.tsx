@@ -76,6 +76,7 @@ export function ModelsSection(props: {
       const wasLoading = loading;
       loading = runs.state.loading;
       if (runs.state.path !== model.state.path || !model.state.loaded) {
+        // the first time, or another store: setPath loads once per directory
         void model.setPath(runs.state.path);
       } else if (wasLoading && !loading) {
         void model.refresh();
@@ -330,10 +331,10 @@ function ModelDetail(props: {
           others: jupyter mlops models show {detail.name}
         </p>
       )}
-      <h4>Promotion history</h4>
+      <h4>Promotion history (newest first)</h4>
       {detail.alias_history.length ? (
         <ul className="jp-mlops-alias-history">
-          {detail.alias_history.map((move, i) => (
+          {[...detail.alias_history].reverse().map((move, i) => (
             <li key={i} data-alias={move.alias}>
               {describeMove(move)}
             </li>
