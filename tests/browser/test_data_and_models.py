@@ -124,7 +124,7 @@ def test_the_data_section_lists_files_with_digests_sizes_and_who_wrote_each_inpu
     command(page, "application:close-all")
     command(page, "jupyter-mlops:open-run", {"id": lab.runs["train"], "path": ""})
     data = data_section(page)
-    inputs = data.locator('table[data-role="input"] tr[data-path="data/clean.csv"]')
+    inputs = data.locator('tbody[data-role="input"] tr[data-path="data/clean.csv"]')
     expect(inputs).to_have_count(1)
     served = lab.api(f"runs/{lab.runs['train']}/files")["files"]
     clean = next(f for f in served if f["path"] == "data/clean.csv")
@@ -132,7 +132,7 @@ def test_the_data_section_lists_files_with_digests_sizes_and_who_wrote_each_inpu
     expect(digest).to_have_text("sha256:" + clean["digest"].removeprefix("sha256:")[:12])
     assert digest.get_attribute("title") == clean["digest"]
     expect(inputs.locator(".jp-mlops-data-size")).to_have_text("12 B")
-    outputs = data.locator('table[data-role="output"] tr[data-path]')
+    outputs = data.locator('tbody[data-role="output"] tr[data-path]')
     expect(outputs).to_have_count(1)
     expect(outputs.first).to_have_attribute("data-path", "train.pkl")
     producer = inputs.locator(".jp-mlops-data-producer")
@@ -144,7 +144,7 @@ def test_the_data_section_lists_files_with_digests_sizes_and_who_wrote_each_inpu
     expect(page.locator(f'{DETAIL}[data-run-id="{lab.runs["prepare"]}"], '
                         f'{DETAIL} [data-run-id="{lab.runs["prepare"]}"]').first).to_be_visible()
     prepare = data_section(page)
-    expect(prepare.locator('table[data-role="input"] tr[data-path="data/raw.csv"] td').last).to_have_text(
+    expect(prepare.locator('tbody[data-role="input"] tr[data-path="data/raw.csv"] td').last).to_have_text(
         "not tracked")  # nothing tracked wrote the raw data
 
 

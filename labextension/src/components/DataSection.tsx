@@ -148,13 +148,23 @@ export function DataSection(props: {
           </p>
         ) : (
           <>
-            <FileTable
-              title="Inputs"
-              role="input"
-              files={inputs}
-              extra={{ header: 'Written by', cell: producerCell }}
-            />
-            <FileTable title="Outputs" role="output" files={outputs} />
+            <table className="jp-mlops-data-table" aria-label="Files">
+              <thead>
+                <tr>
+                  <th>File</th>
+                  <th>Digest</th>
+                  <th>Size</th>
+                  <th>Written by</th>
+                </tr>
+              </thead>
+              <FileRows
+                title="Inputs"
+                role="input"
+                files={inputs}
+                extra={producerCell}
+              />
+              <FileRows title="Outputs" role="output" files={outputs} />
+            </table>
             {producers.state === 'failed' && inputs.length > 0 && (
               <p className="jp-mlops-error-text">
                 The runs that wrote the inputs are unknown: {producers.detail}
@@ -174,52 +184,42 @@ export function DataSection(props: {
   );
 }
 
-function FileTable(props: {
+function FileRows(props: {
   title: string;
   role: string;
   files: IFileRef[];
-  extra?: { header: string; cell: (ref: IFileRef) => React.ReactNode };
-}): React.ReactElement | null {
+  /** The last column's cell of each file. */
+  extra?: (ref: IFileRef) => React.ReactNode;
+}): React.ReactElement {
   const { files, extra } = props;
-  if (!files.length) {
-    return <p className="jp-mlops-muted">{props.title}: none</p>;
-  }
   return (
-    <table
-      className="jp-mlops-data-table"
-      data-role={props.role}
-      aria-label={props.title}
-    >
-      <thead>
-        <tr>
-          <th>{props.title}</th>
-          <th>Digest</th>
-          <th>Size</th>
-          {extra && <th>{extra.header}</th>}
+    <tbody data-role={props.role}>
+      <tr className="jp-mlops-data-group">
+        <th colSpan={4}>
+          {props.title}
+          {!files.length && <span className="jp-mlops-muted"> none</span>}
+        </th>
+      </tr>
+      {files.map(ref => (
+        <tr key={`${ref.path}\n${ref.digest}`} data-path={ref.path}>
+          <td className="jp-mlops-data-path" title={ref.path}>
+            {ref.name && ref.name !== ref.path ? (
+              <>
+                {ref.name} <span className="jp-mlops-muted">{ref.path}</span>
+              </>
+            ) : (
+              ref.path
+            )}
+          </td>
+          <td className="jp-mlops-data-digest" title={ref.digest}>
+            <code>{shortDigest(ref.digest)}</code>
+          </td>
+          <td className="jp-mlops-data-size">
+            {ref.size === null ? '–' : formatBytes(ref.size)}
+          </td>
+          <td>{extra?.(ref)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {files.map(ref => (
-          <tr key={`${ref.path}\n${ref.digest}`} data-path={ref.path}>
-            <td className="jp-mlops-data-path" title={ref.path}>
-              {ref.name && ref.name !== ref.path ? (
-                <>
-                  {ref.name} <span className="jp-mlops-muted">{ref.path}</span>
-                </>
-              ) : (
-                ref.path
-              )}
-            </td>
-            <td className="jp-mlops-data-digest" title={ref.digest}>
-              <code>{shortDigest(ref.digest)}</code>
-            </td>
-            <td className="jp-mlops-data-size">
-              {ref.size === null ? '–' : formatBytes(ref.size)}
-            </td>
-            {extra && <td>{extra.cell(ref)}</td>}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </tbody>
   );
 }

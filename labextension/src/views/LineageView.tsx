@@ -51,7 +51,7 @@ function LineageView(props: {
     const target = scroller.current?.querySelector(
       '.jp-mlops-lineage-node[data-start="true"]'
     );
-    target?.scrollIntoView({ block: 'center', inline: 'center' });
+    target?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [layout]);
 
   const activate = (placed: IPlacedNode): void => {
