@@ -146,14 +146,7 @@ export function layoutLineage(
   dagre.layout(g);
   const nodes: IPlacedNode[] = [];
   for (const [id, node] of byId) {
-    const placed = g.node(id) as {
-      x: number;
-      y: number;
-      width: number;
-      height: number;
-      title: string;
-      subtitle: string;
-    };
+    const placed = g.node(id) as Omit<IPlacedNode, 'node' | 'start'>;
     nodes.push({
       node,
       x: placed.x,

@@ -35,17 +35,19 @@ export interface IModelsState {
   problems: Record<string, string>;
 }
 
+/** What is known of a store before its models are loaded. */
+const EMPTY: Omit<IModelsState, 'path'> = {
+  models: [],
+  loaded: false,
+  error: null,
+  open: [],
+  details: {},
+  problems: {}
+};
+
 export class ModelsModel extends ViewModel<IModelsState> {
   constructor(api: MlopsApi) {
-    super({
-      path: '',
-      models: [],
-      loaded: false,
-      error: null,
-      open: [],
-      details: {},
-      problems: {}
-    });
+    super({ ...EMPTY, path: '' });
     this.registry = new RegistryApi(api);
   }
 
@@ -56,15 +58,7 @@ export class ModelsModel extends ViewModel<IModelsState> {
       return;
     }
     this._started = true;
-    this.update({
-      path,
-      models: [],
-      loaded: false,
-      error: null,
-      open: [],
-      details: {},
-      problems: {}
-    });
+    this.update({ ...EMPTY, path });
     await this.refresh();
   }
 

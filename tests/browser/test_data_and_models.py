@@ -17,7 +17,7 @@ import pytest
 import jupyter_mlops as mlops
 from jupyter_mlops.capture import files as capture
 from jupyter_mlops.store import forget_stores
-from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab
+from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, open_lab_page, run_command, start_lab
 
 pytestmark = pytest.mark.slow
 
@@ -72,14 +72,7 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
 
 @pytest.fixture(scope="module")
 def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{lab.url}lab?token={lab.token}")
-    page.wait_for_selector("#jp-main-dock-panel")
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:show-lineage')"
-    )
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    page = open_lab_page(browser, lab, "jupyter-mlops:show-lineage", WAIT_MS)
     yield page
     page.context.close()
 
@@ -90,11 +83,7 @@ def expect(target: Any) -> Any:
     return playwright_expect(target)
 
 
-def command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
-    page.evaluate(
-        "async ([name, args]) => { await window.jupyterapp.commands.execute(name, args); }",
-        [name, args or {}],
-    )
+command = run_command
 
 
 def theme(page: Any, name: str) -> None:
@@ -106,11 +95,12 @@ def theme(page: Any, name: str) -> None:
 
 
 def in_both_themes(page: Any, shots: Any, target: Any, name: str) -> None:
-    """Screenshots of ``target`` in the light theme, then the dark one (back to light after)."""
-    shots.take(target, f"{name}-light", publish=True)
+    """Screenshots of ``target`` in the light theme (the one published as ``name``.png), then the
+    dark one (back to light after)."""
+    shots.take(target, name, publish=True)
     theme(page, "JupyterLab Dark")
     try:
-        shots.take(target, f"{name}-dark", publish=True)
+        shots.take(target, f"{name}-dark")
     finally:
         theme(page, "JupyterLab Light")
 
@@ -138,7 +128,7 @@ def test_the_data_section_lists_files_with_digests_sizes_and_who_wrote_each_inpu
     producer = inputs.locator(".jp-mlops-data-producer")
     expect(producer).to_have_text("prepare")
     data.scroll_into_view_if_needed()
-    in_both_themes(page, shots, data, "data-section")
+    in_both_themes(page, shots, data, "run-data")
 
     producer.click()  # the link opens the run that wrote the input
     expect(page.locator(f'{DETAIL}[data-run-id="{lab.runs["prepare"]}"], '
@@ -187,7 +177,7 @@ def test_show_lineage_from_a_run_draws_the_graph_and_a_file_recentres_it(page: A
         for b in rects[i + 1:]:
             assert (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"]
                     or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]), (a, b)
-    in_both_themes(page, shots, page.locator(LINEAGE), "lineage-of-a-run")
+    in_both_themes(page, shots, page.locator(LINEAGE), "lineage")
 
     node(page, "file:data/clean.csv@").click()  # a file re-centres the graph on it
     expect(page.locator(f"{LINEAGE} .jp-mlops-lineage-origin")).to_have_text("data/clean.csv")
@@ -264,7 +254,7 @@ def test_the_models_section_shows_versions_aliases_and_promotion_history(page: A
     lines = history(model)
     assert re.fullmatch(r"production: v1 → v2, by ana, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", lines[1]), lines
     assert lines[2].startswith("production: set to v1, by ana, ") and lines[0].startswith("staging: set to v1")
-    in_both_themes(page, shots, page.locator(SIDEBAR), "models-section")
+    in_both_themes(page, shots, page.locator(SIDEBAR), "models")
 
     versions.nth(2).locator(".jp-mlops-version-run").click()  # a version's run opens
     expect(page.locator(f'{DETAIL} [data-run-id="{lab.runs["train"]}"], '
