@@ -6,6 +6,7 @@
 import { CommandRegistry } from '@lumino/commands';
 import React, { useEffect, useMemo, useRef } from 'react';
 
+import { RefreshButton } from '../components/RefreshButton';
 import { useSignal } from '../hooks';
 import {
   boundNotice,
@@ -90,14 +91,7 @@ function LineageView(props: {
             {countOf(graph, 'model', 'model version')}
           </span>
         )}
-        <button
-          className="jp-mlops-button jp-mlops-icon-button"
-          title="Refresh"
-          aria-label="Refresh"
-          onClick={() => void model.refresh()}
-        >
-          ⟳
-        </button>
+        <RefreshButton label="Refresh" onRefresh={() => model.refresh()} />
       </header>
       <Legend />
       {notice && (

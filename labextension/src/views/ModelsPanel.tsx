@@ -9,6 +9,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 import React, { useEffect, useMemo, useState } from 'react';
 
+import { RefreshButton } from '../components/RefreshButton';
 import { formatBytes, formatTime } from '../format';
 import { useSignal } from '../hooks';
 import { RunsModel } from '../model';
@@ -109,14 +110,10 @@ export function ModelsSection(props: {
           Models
           <span className="jp-mlops-count">{state.models.length}</span>
         </button>
-        <button
-          className="jp-mlops-button jp-mlops-icon-button"
-          title="Refresh models"
-          aria-label="Refresh models"
-          onClick={() => void model.refresh()}
-        >
-          ⟳
-        </button>
+        <RefreshButton
+          label="Refresh models"
+          onRefresh={() => model.refresh()}
+        />
       </div>
       {expanded && (
         <div className="jp-mlops-models-body">
