@@ -266,7 +266,8 @@ export class MlopsApi {
     };
   }
 
-  private async json<T>(
+  /** A JSON reply of a route (the registry and lineage clients build on it). */
+  async json<T>(
     parts: string[],
     query: Record<string, string | number | undefined>,
     init: RequestInit = {}
@@ -275,7 +276,8 @@ export class MlopsApi {
     return (await response.json()) as T;
   }
 
-  private async request(
+  /** A route's reply; a failure is an `ApiError`. */
+  async request(
     parts: string[],
     query: Record<string, string | number | undefined>,
     init: RequestInit = {}

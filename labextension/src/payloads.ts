@@ -72,6 +72,8 @@ export interface IRunDetail extends IRun {
   artifacts: IArtifact[];
   execution_record: IExecutedCell[];
   has_snapshot: boolean;
+  /** The files the run read and wrote (`registryPayloads.ts`). */
+  files?: import('./registryPayloads').IFileRef[];
 }
 
 export interface IRunsPage {

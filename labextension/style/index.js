@@ -1,2 +1,3 @@
 import './base.css';
 import './reproduce.css';
+import './datamodels.css';

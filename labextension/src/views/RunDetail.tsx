@@ -7,6 +7,7 @@ import { CommandRegistry } from '@lumino/commands';
 import React from 'react';
 
 import { ArtifactsList } from '../components/ArtifactsList';
+import { DataSection } from '../components/DataSection';
 import { EnvironmentView } from '../components/EnvironmentView';
 import { ErrorBox } from '../components/ErrorBox';
 import { ExecutionRecord } from '../components/ExecutionRecord';
@@ -99,6 +100,7 @@ function RunDetailView(props: {
           <KeyValueTable values={run.outputs} empty="no outputs" />
         </Section>
       )}
+      <DataSection run={run} path={path} api={model.api} commands={commands} />
       <Section title="Tags" count={Object.keys(run.tags).length}>
         <TagsEditor
           tags={run.tags}
