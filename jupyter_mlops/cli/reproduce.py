@@ -26,7 +26,8 @@ def register(commands: Any) -> None:
         "tag mlops.reproduced (yes, no or failed). exit codes: 0 reproduced, 1 differs or failed,\n"
         "2 bad usage."
     )
-    sub.add_argument("run_id", metavar="RUN", help="a run id (a unique prefix of 4+ characters will do)")
+    sub.add_argument("run_id", metavar="RUN", help="a run id (a unique prefix of 4+ characters will do), or latest:FILTER: "
+                                                      "the newest run a filter matches")
     sub.add_argument("--tolerance", metavar="REL", default="1e-6",
                      help="relative tolerance of every metric value, e.g. 1e-4 or 0.5%% (default 1e-6; "
                           "0: identical)")

@@ -13,12 +13,13 @@ import time
 from typing import TYPE_CHECKING
 
 from ..errors import InvalidInput, MlopsError
+from ..store.run_reads import LATEST
 
 if TYPE_CHECKING:
     from ..store.entities import Run
     from ..store.sqlstore import Store
 
-LATEST, MODEL, BEST = "latest:", "model:", "best:"
+MODEL, BEST = "model:", "best:"
 POLL_SECONDS = 0.25
 
 
@@ -34,14 +35,6 @@ def find_run(store: Store, ref: str) -> Run:
     """The run ``ref`` names: a run id, a unique prefix of one, or ``latest:FILTER``."""
     if not isinstance(ref, str) or not ref.strip():
         raise InvalidInput("name a run: a run id, a unique prefix of one, or latest:FILTER")
-    if ref.startswith(LATEST):
-        text = ref[len(LATEST):]
-        found = store.search_runs(filter=text, limit=1)
-        if not found:
-            raise InvalidInput(f"{ref!r}: no run matches the filter {text!r}; list runs with "
-                               f"`jupyter mlops runs --filter {text!r}`" if text.strip() else
-                               f"{ref!r}: the store has no runs yet")
-        return found[0]
     return store.find_run(ref)
 
 

@@ -28,6 +28,7 @@ from .query import apply_order, compile_filter, plan_searches, runs_query
 
 MIN_PREFIX = 4  # shortest id prefix find_run accepts
 AMBIGUOUS_SHOWN = 5  # runs an ambiguous prefix lists
+LATEST = "latest:"  # find_run("latest:FILTER"): the newest run the filter matches
 
 
 def _json_or_none(text: str | None) -> Any:
@@ -81,11 +82,14 @@ class RunReads:
             return self._load_runs(conn, [row])[0]
 
     def find_run(self, id_or_prefix: str) -> Run:
-        """The run with this id, or the one run whose id starts with it (4+ characters): for
-        faces that only read, where typing part of an id is a convenience. An ambiguous
-        prefix raises :class:`AmbiguousRunId` listing some of the runs it matches."""
+        """The run with this id, the one run whose id starts with it (4+ characters), or with
+        ``latest:FILTER`` the newest run the filter matches: for faces that only read, where
+        typing part of an id is a convenience. An ambiguous prefix raises
+        :class:`AmbiguousRunId` listing some of the runs it matches."""
         if not isinstance(id_or_prefix, str) or not id_or_prefix:
             raise RunNotFound(str(id_or_prefix), self.location)
+        if id_or_prefix.startswith(LATEST):
+            return self._latest_run(id_or_prefix[len(LATEST):])
         self.reap()
         with self._read() as conn:
             rows = conn.execute(select(s.runs).where(s.runs.c.id == id_or_prefix)).all()
@@ -98,6 +102,15 @@ class RunReads:
             if not rows:
                 raise RunNotFound(id_or_prefix, self.location)
             return self._load_runs(conn, rows[:1])[0]
+
+    def _latest_run(self, filter: str) -> Run:
+        found = self.search_runs(filter=filter, limit=1)
+        if not found:
+            if filter.strip():
+                raise InvalidInput(f"{LATEST}{filter}: no run matches the filter {filter!r}; list runs with "
+                                   f"`jupyter mlops runs --filter {filter!r}`")
+            raise InvalidInput(f"{LATEST}: the store has no runs yet")
+        return found[0]
 
     def search_runs(
         self,
