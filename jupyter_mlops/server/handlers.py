@@ -66,7 +66,9 @@ class ExperimentsHandler(MlopsHandler):
 
 
 class RunsHandler(MlopsHandler):
-    """``GET runs?experiment=&filter=&order_by=&limit=&offset=``: one page of runs and the total."""
+    """``GET runs?experiment=&filter=&order_by=&limit=&offset=&nested=&parent=``: one page of
+    runs (each with its number of ``children``) and the total. ``nested=1``: top-level runs
+    only; ``parent=ID``: the children of run ID."""
 
     @web.authenticated
     @authorized
@@ -76,6 +78,8 @@ class RunsHandler(MlopsHandler):
         experiment = self.get_argument("experiment", "") or None
         limit = self.int_argument("limit", 50, 1, self.mlops.max_page_size)
         offset = self.int_argument("offset", 0, 0, 2**62)
+        top_level = self.get_argument("nested", "") in ("1", "true")
+        parent = self.get_argument("parent", "") or None
         self._check_expression(filter_text, "filter")
         self._check_expression(order_by, "order_by")
         store = await self.store()
@@ -87,6 +91,8 @@ class RunsHandler(MlopsHandler):
             order_by=order_by,
             limit=limit,
             offset=offset,
+            top_level=top_level,
+            parent=parent,
         )
         page["store"] = self.location()
         self.write_json(page)

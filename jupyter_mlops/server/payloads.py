@@ -54,21 +54,32 @@ def runs_page(
     order_by: str | None,
     limit: int,
     offset: int,
+    top_level: bool = False,
+    parent: str | None = None,
 ) -> dict[str, Any]:
+    """One page of runs and their total; each run says how many child runs it has.
+    ``top_level``: only runs without a parent; ``parent``: only that run's children."""
+    from ..store.nesting import child_counts, nested_filter
+
+    where = nested_filter(filter, top_level=top_level, parent=parent)
     if store is None:
         from ..store.filter import parse_filter, parse_order_by
 
-        parse_filter(filter or "")  # a bad filter is an error even on an empty store
+        parse_filter(where or "")  # a bad filter is an error even on an empty store
         parse_order_by(order_by or "")
         return {"runs": [], "total": 0}
     runs = store.search_runs(
-        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset, previews=True
+        where, experiment=experiment, order_by=order_by, limit=limit, offset=offset, previews=True
     )
     if offset == 0 and len(runs) < limit:
         total = len(runs)
     else:
-        total = store.count_runs(filter, experiment=experiment)
-    return {"runs": [run_summary(run) for run in runs], "total": total}
+        total = store.count_runs(where, experiment=experiment)
+    counts = child_counts(store, [run.id for run in runs])
+    return {
+        "runs": [{**run_summary(run), "children": counts.get(run.id, 0)} for run in runs],
+        "total": total,
+    }
 
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:

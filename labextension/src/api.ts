@@ -150,7 +150,9 @@ export class MlopsApi {
       filter: query.filter,
       order_by: query.orderBy,
       limit: query.limit,
-      offset: query.offset
+      offset: query.offset,
+      nested: query.nested ? 1 : undefined,
+      parent: query.parent
     });
     return { ...page, runs: page.runs.map(run => decodeRun(run)) };
   }

@@ -205,14 +205,21 @@ export function addCommands(ctx: ICommandContext): void {
       const names = ids.map(
         id => model.state.runs.find(r => r.id === id)?.name ?? id
       );
+      const children = ids.reduce((sum, id) => sum + model.childCount(id), 0);
+      const withChildren = children
+        ? ` and ${ids.length === 1 ? 'its' : 'their'} ${children} child ${children === 1 ? 'run' : 'runs'}`
+        : '';
       const body =
-        `Delete ${ids.length === 1 ? 'run' : `${ids.length} runs`} ${names.join(', ')} with ` +
-        'everything they logged (params, metrics, artifacts, snapshot) and their child runs? ' +
-        'This cannot be undone.';
+        `Delete ${ids.length === 1 ? 'run' : `${ids.length} runs`} ${names.join(', ')}${withChildren} with ` +
+        'everything they logged (params, metrics, artifacts, snapshot)? This cannot be undone.';
       const result = await showDialog({
         title: ids.length === 1 ? 'Delete run?' : `Delete ${ids.length} runs?`,
         body,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+        buttons: [
+          Dialog.cancelButton(),
+          Dialog.warnButton({ label: 'Delete' })
+        ],
+        defaultButton: 0 // Enter or a stray key press keeps the runs
       });
       if (!result.button.accept) {
         return;

@@ -22,6 +22,7 @@ import {
   NotebookPanel
 } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IStateDB } from '@jupyterlab/statedb';
 import { CommandRegistry } from '@lumino/commands';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
@@ -31,6 +32,7 @@ import { runsIcon } from './icons';
 import { RunsModel } from './model';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
+import { StateDBMemory } from './viewMemory';
 import { RunsPanel } from './views/RunsPanel';
 
 export { MlopsApi, ApiError } from './api';
@@ -84,7 +86,8 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     ICommandPalette,
     IRenderMimeRegistry,
     IEditorServices,
-    ILayoutRestorer
+    ILayoutRestorer,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -92,10 +95,14 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     palette: ICommandPalette | null,
     rendermime: IRenderMimeRegistry | null,
     editorServices: IEditorServices | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    state: IStateDB | null
   ): IMlopsRuns => {
     const api = new MlopsApi(app.serviceManager.serverSettings);
-    const model = new RunsModel({ api });
+    const model = new RunsModel({
+      api,
+      memory: state ? new StateDBMemory(state) : undefined
+    });
     const panel = new RunsPanel({ model, commands: app.commands });
     panel.title.icon = runsIcon;
     panel.title.caption = 'MLOps runs';

@@ -34,6 +34,8 @@ export interface IRun {
   outputs: Record<string, JSONValue>;
   host: string | null;
   pid: number | null;
+  /** How many child runs it has (in `GET runs` pages). */
+  children?: number;
 }
 
 export interface IArtifact {
@@ -146,6 +148,10 @@ export interface IRunQuery {
   orderBy?: string;
   limit?: number;
   offset?: number;
+  /** Only runs without a parent (their children are listed with `parent`). */
+  nested?: boolean;
+  /** Only the children of this run. */
+  parent?: string;
 }
 
 /** `GET runs/{id}/rerun`: what a re-run of the run starts from (the same for every face). */
