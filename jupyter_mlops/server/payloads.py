@@ -7,6 +7,7 @@ reads back), everywhere in every payload.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -155,19 +156,34 @@ def parse_patch(body: Any) -> dict[str, Any]:
     return changes
 
 
-def parse_rerun(body: Any) -> dict[str, Any]:
+def parse_rerun(body: Any) -> tuple[dict[str, Any], str | None]:
+    """The params and the name (None: named from the changes) of a ``POST runs/{id}/rerun``."""
     if body is None:
-        return {}
+        return {}, None
     if not isinstance(body, dict):
         raise InvalidInput('the body must be a JSON object such as {"params": {"lr": 0.01}}')
-    unknown = sorted(set(body) - {"params"})
+    unknown = sorted(set(body) - {"params", "name"})
     if unknown:
         raise InvalidInput(
-            f'unknown field(s) {", ".join(map(repr, unknown))}; send {{"params": {{...}}}}'
+            f'unknown field(s) {", ".join(map(repr, unknown))}; send {{"params": {{...}}, "name": "..."}}'
         )
     params = body.get("params") or {}
     if not isinstance(params, dict):
         raise InvalidInput(
             'params must be an object of parameter names and values, e.g. {"lr": 0.01}'
         )
-    return params
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise InvalidInput(f"name must be a string (or left out to name the run from its changes), got {name!r}")
+    return params, (name.strip() or None) if name is not None else None
+
+
+def parse_changes(text: str) -> dict[str, Any]:
+    """``GET runs/{id}/rerun?params=JSON``: the changed values a suggested name is made from."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise InvalidInput(
+            f'params must be a JSON object such as {{"lr": 0.1}}, got {text[:80]!r}'
+        ) from None
+    return parse_rerun({"params": value})[0]

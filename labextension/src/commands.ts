@@ -164,22 +164,30 @@ export function addCommands(ctx: ICommandContext): void {
         const run = await api.run(id, path);
         const start = await api.rerunStart(id, path);
         if (!start.rerunnable) {
-          Notification.warning(
-            `${run.name} cannot be re-run from here: ${start.reason ?? 'no reason given'}`,
-            { autoClose: false }
-          );
+          // the whole reason, in a dialog: it says what to do instead (a toast cuts it short)
+          await showDialog({
+            title: `${run.name} cannot be re-run from here`,
+            body: start.reason ?? 'The server gave no reason.',
+            buttons: [Dialog.okButton({ label: 'Close' })]
+          });
           return;
         }
+        const suggest = async (
+          changes: Record<string, JSONValue>
+        ): Promise<string> => {
+          const asked = await api.rerunStart(id, path, changes);
+          return asked.suggested_name ?? asked.name;
+        };
         const result = await showDialog({
           title: `Re-run ${run.name}`,
-          body: new RerunForm(run, start),
+          body: new RerunForm(run, start, suggest),
           buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Re-run' })]
         });
-        if (!result.button.accept) {
+        if (!result.button.accept || !result.value) {
           return;
         }
-        const params: Record<string, JSONValue> = result.value ?? {};
-        const newId = await api.rerun(run.id, params, path);
+        const { params, name } = result.value;
+        const newId = await api.rerun(run.id, params, path, name);
         model.expectRun(newId);
         await model.refresh();
         Notification.success(`Re-run of ${run.name} started as run ${newId}.`, {

@@ -163,5 +163,13 @@ export interface IRerunStart {
   rerunnable: boolean;
   reason: string | null;
   error?: string;
-  params: { name: string; value: JSONValue; kind: string | null }[];
+  /** The name a re-run with the changes asked about gets unless one is given. */
+  suggested_name?: string;
+  params: {
+    name: string;
+    value: JSONValue;
+    kind: string | null;
+    /** The values it took in the experiment, when they are a short list of texts. */
+    choices?: JSONValue[] | null;
+  }[];
 }

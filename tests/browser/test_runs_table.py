@@ -17,6 +17,7 @@ import pytest
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store.ids import new_run_id
 from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab
+from tests.support.runner import wait_until, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -49,8 +50,31 @@ def populate(root: Path) -> dict[str, Any]:
     store.write_metrics(series)
     for run_id in [*children, parent, baseline, tagged]:
         store.end_run(run_id)
+    # a notebook run to re-run (in its own experiment, where opt took three values), and a
+    # run whose notebook lies outside the server root (a project copied from elsewhere)
+    for opt in ("sgd", "rmsprop"):
+        store.create_run(new_run_id(), name=f"old {opt}", experiment="fit", params={"opt": opt})
+    elsewhere = root.parent / f"{root.name}-elsewhere" / "train.ipynb"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("{}")
+    outside = new_run_id()
+    store.create_run(outside, name="copied", experiment="fit", source="notebook",
+                     notebook_path=str(elsewhere))
+    store.end_run(outside)
     forget_stores()
-    return {"parent": parent, "children": children, "baseline": baseline, "tagged": tagged}
+    from jupyter_mlops.runner import run_notebook
+
+    notebook = write_notebook(
+        root / "fit.ipynb",
+        'lr = 0.05\nalpha = 0.0001\nepochs = 10\nopt = "adam"\nshuffle = True',
+        "import jupyter_mlops as mlops\nmlops.log_metric('loss', lr * epochs)",
+    )
+    fit = run_notebook(notebook, name="train lr=0.05 alpha=0.0001", experiment="fit",
+                       store=str(root / ".mlops"))
+    assert fit.status == "finished", fit.error
+    forget_stores()
+    return {"parent": parent, "children": children, "baseline": baseline, "tagged": tagged,
+            "fit": fit.id, "outside": outside}
 
 
 @pytest.fixture(scope="module")
@@ -273,3 +297,60 @@ def test_the_table_works_from_the_keyboard(page: Any, lab: Lab) -> None:
     expect(dialog).to_have_count(0)
     expect(parent).to_have_count(1)
     assert lab.api(f"runs/{runs['parent']}")["id"] == runs["parent"]
+
+
+def test_a_rerun_is_named_from_what_changed(page: Any, lab: Lab, shots: Any) -> None:
+    runs = lab.runs
+    show_sidebar(page)
+    page.evaluate(
+        "([id]) => { void window.jupyterapp.commands.execute('jupyter-mlops:rerun', {id}); }",
+        [runs["outside"]],
+    )
+    dialog = page.locator(".jp-Dialog")
+    # said before anything runs, with what to do instead; no form opens
+    expect(dialog).to_contain_text("copied cannot be re-run from here")
+    expect(dialog).to_contain_text("outside this server's root directory")
+    expect(dialog).to_contain_text(f"jupyter mlops rerun {runs['outside']}")
+    expect(dialog.locator(".jp-mlops-rerun-name-input")).to_have_count(0)
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+    assert len(lab.api("runs?experiment=fit")["runs"]) == 4
+
+    page.evaluate(
+        "([id]) => { void window.jupyterapp.commands.execute('jupyter-mlops:rerun', {id}); }",
+        [runs["fit"]],
+    )
+    name = dialog.locator(".jp-mlops-rerun-name-input")
+    expect(name).to_have_value("train lr=0.05 alpha=0.0001")
+    # inputs fit each value: numbers, a checkbox, a list of the values opt took
+    expect(dialog.locator('input[data-param="lr"]')).to_have_attribute("type", "number")
+    expect(dialog.locator('input[data-param="epochs"]')).to_have_attribute("step", "1")
+    expect(dialog.locator('input[data-param="shuffle"]')).to_have_attribute("type", "checkbox")
+    opt = dialog.locator('select[data-param="opt"]')
+    expect(opt.locator("option")).to_have_text(["adam", "rmsprop", "sgd", "other value…"])
+
+    dialog.locator('input[data-param="lr"]').fill("0.1")
+    dialog.locator('input[data-param="epochs"]').fill("40")
+    opt.select_option("sgd")
+    expect(name).to_have_value("train lr=0.1 alpha=0.0001 epochs=40 opt=sgd")
+    changed = dialog.locator('tr[data-changed="true"]')
+    expect(changed).to_have_count(3)
+    expect(changed.first).to_contain_text("changed, was 0.05")
+    expect(dialog.locator('tr[data-changed="false"]')).to_have_count(2)  # alpha, shuffle
+    shots.take(dialog, "rerun-form", publish=True)
+    command(page, "apputils:change-theme", {"theme": "JupyterLab Dark"})
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    shots.take(dialog, "rerun-form-dark", publish=True)
+    command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'true'")
+
+    dialog.locator(".jp-mod-accept").click()
+    expect(dialog).to_have_count(0)
+    toast = page.locator(".Toastify__toast", has_text="started as run")
+    expect(toast).to_be_visible()
+    new_id = toast.inner_text().split("started as run ")[1].split(".")[0].strip()
+    rerun = lab.api(f"runs/{new_id}")
+    assert rerun["name"] == "train lr=0.1 alpha=0.0001 epochs=40 opt=sgd"
+    assert rerun["tags"]["rerun_of"] == runs["fit"]
+    assert rerun["params"]["epochs"] == 40 and rerun["params"]["opt"] == "sgd"
+    assert wait_until(lambda: lab.api(f"runs/{new_id}")["status"] != "running", timeout=120)
