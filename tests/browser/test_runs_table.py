@@ -16,7 +16,8 @@ import pytest
 
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store.ids import new_run_id
-from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab
+from tests.browser.test_sidebar import command, expect, show_sidebar
+from tests.support.browser import SIDEBAR, Lab, start_lab
 from tests.support.runner import wait_until, write_notebook
 
 pytestmark = pytest.mark.slow
@@ -109,26 +110,6 @@ def context(browser: Any) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def page(context: Any, lab: Lab) -> Any:
     return open_page(context, lab)
-
-
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
-    page.evaluate(
-        "async ([name, args]) => { await window.jupyterapp.commands.execute(name, args); }",
-        [name, args or {}],
-    )
-
-
-def show_sidebar(page: Any) -> None:
-    tab = page.locator(SIDEBAR_TAB)
-    if "lm-mod-current" not in (tab.get_attribute("class") or ""):
-        tab.click()
-    expect(page.locator(SIDEBAR)).to_be_visible()
 
 
 def row(page: Any, run_id: str) -> Any:

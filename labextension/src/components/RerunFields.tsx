@@ -57,21 +57,8 @@ function ParamInput(props: {
       />
     );
   }
-  if (isNumberKind(param)) {
-    return (
-      <input
-        id={id}
-        type="number"
-        step={param.kind === 'int' ? 1 : 'any'}
-        className="jp-mlops-param-input"
-        data-param={param.name}
-        value={text}
-        onChange={event => onChange(event.target.value)}
-      />
-    );
-  }
   const choices = param.choices ?? [];
-  if (choices.length && !other && choices.some(c => formatValue(c) === text)) {
+  if (choices.length && !other && choices.some(c => choiceText(c) === text)) {
     return (
       <select
         id={id}
@@ -95,9 +82,12 @@ function ParamInput(props: {
       </select>
     );
   }
+  const number = isNumberKind(param);
   return (
     <input
       id={id}
+      type={number ? 'number' : 'text'}
+      step={number ? (param.kind === 'int' ? 1 : 'any') : undefined}
       className="jp-mlops-param-input"
       data-param={param.name}
       value={text}
