@@ -21,8 +21,8 @@ from ..notebook.params import injected_names, parameter_specs
 from ..store import open_store
 from ..store.ids import new_run_id
 from .errors import Interrupted, NotebookOutsideRoot, NotRerunnable
-from .execute import Job
-from .plan import check_timeout, prepare_target
+from .jobs import Job
+from .targets import check_timeout, prepare_target
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -257,8 +257,11 @@ def rerun_job(
     cwd: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
     root: str | os.PathLike[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    parent_id: str | None = None,
 ) -> Job:
-    """The job that re-executes run ``run_id``; every check done, nothing started."""
+    """The job that re-executes run ``run_id``; every check done, nothing started. ``tags``
+    say what the new run is to the old one (default: ``rerun_of``)."""
     old = store.get_run(run_id)
     start, notebook = _plan(store, old, root)
     if start.problem is not None:
@@ -268,7 +271,7 @@ def rerun_job(
         cwd = Path(old.notebook_path).parent
     target = prepare_target(notebook, kernel or old.tags.get("kernel") or None, cwd or os.getcwd())
     values = target.resolve({**start.values, **dict(params)})
-    tags = {"rerun_of": old.id, "kernel": target.kernel_name}
+    relation = dict(tags) if tags is not None else {"rerun_of": old.id}
     changes = {key: values[key] for key in params if key in values}
     return target.job(
         new_run_id(),
@@ -276,7 +279,8 @@ def rerun_job(
         store=store.location,
         name=name or rerun_name(old.name, start.values, changes),
         experiment=old.experiment,
-        tags=tags,
+        parent_id=parent_id,
+        tags={**relation, "kernel": target.kernel_name},
         timeout=check_timeout(timeout),
         key=old.id,
     )

@@ -68,18 +68,15 @@ def runs_page(
 
         parse_filter(where or "")  # a bad filter is an error even on an empty store
         parse_order_by(order_by or "")
-        return {"runs": [], "total": 0}
-    runs = store.search_runs(
-        where, experiment=experiment, order_by=order_by, limit=limit, offset=offset, previews=True
-    )
-    if offset == 0 and len(runs) < limit:
-        total = len(runs)
-    else:
-        total = store.count_runs(where, experiment=experiment)
-    counts = child_counts(store, [run.id for run in runs])
+        return {"runs": [], "total": 0, "offset": 0}
+    from ..store.paging import page_runs
+
+    page = page_runs(store, where, experiment=experiment, order_by=order_by, limit=limit, offset=offset)
+    counts = child_counts(store, [run.id for run in page.runs])
     return {
-        "runs": [{**run_summary(run), "children": counts.get(run.id, 0)} for run in runs],
-        "total": total,
+        "runs": [{**run_summary(run), "children": counts.get(run.id, 0)} for run in page.runs],
+        "total": page.total,
+        "offset": page.offset,
     }
 
 

@@ -14,6 +14,7 @@ import {
   IInfo,
   IMetricSeries,
   IRerunStart,
+  IReproduction,
   IRun,
   IRunChanges,
   IRunDetail,
@@ -253,6 +254,20 @@ export class MlopsApi {
     return reply.run_id;
   }
 
+  /** The newest reproduction of the run (verdict `null`: never reproduced). */
+  async reproduction(id: string, path = ''): Promise<IReproduction> {
+    return this.json<IReproduction>(['runs', id, 'reproduce'], { path });
+  }
+
+  /** Start reproducing the run in the background; resolves once the reproduction exists. */
+  async reproduce(id: string, path = ''): Promise<IReproduction> {
+    return this.json<IReproduction>(
+      ['runs', id, 'reproduce'],
+      { path },
+      { method: 'POST', body: '{}' }
+    );
+  }
+
   async compare(ids: string[], path = ''): Promise<ICompareResult> {
     const result = await this.json<ICompareResult>(['compare'], {
       path,
@@ -270,7 +285,8 @@ export class MlopsApi {
     };
   }
 
-  private async json<T>(
+  /** A JSON reply of a route (the registry and lineage clients build on it). */
+  async json<T>(
     parts: string[],
     query: Record<string, string | number | undefined>,
     init: RequestInit = {}
@@ -279,7 +295,8 @@ export class MlopsApi {
     return (await response.json()) as T;
   }
 
-  private async request(
+  /** A route's reply; a failure is an `ApiError`. */
+  async request(
     parts: string[],
     query: Record<string, string | number | undefined>,
     init: RequestInit = {}

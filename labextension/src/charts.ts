@@ -54,7 +54,7 @@ export function lineChartSpec(series: ISeries[], metric: string): TopLevelSpec {
             title: 'run',
             legend: { orient: 'bottom', labelLimit: 280 }
           }
-        : { value: '#1976d2' }
+        : undefined
     }
   };
 }
@@ -192,7 +192,7 @@ export function parallelSpec(
     data: { values: rows },
     layer: [
       {
-        mark: { type: 'rule', color: '#9e9e9e', strokeWidth: 1 },
+        mark: { type: 'rule', strokeWidth: 1 },
         encoding: {
           x,
           y: { value: 0 },
@@ -225,8 +225,7 @@ export function parallelSpec(
           type: 'text',
           align: 'left',
           dx: 5,
-          fontSize: 10,
-          color: '#757575'
+          fontSize: 10
         },
         encoding: {
           x,

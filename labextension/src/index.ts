@@ -10,6 +10,7 @@ import {
 import {
   CommandToolbarButton,
   ICommandPalette,
+  IThemeManager,
   Notification
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
@@ -27,9 +28,11 @@ import { CommandRegistry } from '@lumino/commands';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
 import { MlopsApi } from './api';
+import { watchTheme } from './chartTheme';
 import { addCommands } from './commands';
 import { runsIcon } from './icons';
 import { RunsModel } from './model';
+import { lineagePlugin } from './lineagePlugin';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
 import { StateDBMemory } from './viewMemory';
@@ -38,6 +41,12 @@ import { RunsPanel } from './views/RunsPanel';
 export { MlopsApi, ApiError } from './api';
 export { RunDetailModel } from './detailModel';
 export { CompareModel } from './compareModel';
+export {
+  chartColors,
+  chartThemeChanged,
+  useChartTheme,
+  vegaConfig
+} from './chartTheme';
 export { RunsModel } from './model';
 export { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 
@@ -87,6 +96,7 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     IRenderMimeRegistry,
     IEditorServices,
     ILayoutRestorer,
+    IThemeManager,
     IStateDB
   ],
   activate: (
@@ -96,8 +106,10 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     rendermime: IRenderMimeRegistry | null,
     editorServices: IEditorServices | null,
     restorer: ILayoutRestorer | null,
+    themes: IThemeManager | null,
     state: IStateDB | null
   ): IMlopsRuns => {
+    watchTheme(themes);
     const api = new MlopsApi(app.serviceManager.serverSettings);
     const model = new RunsModel({
       api,
@@ -167,4 +179,4 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
   }
 };
 
-export default plugin;
+export default [plugin, lineagePlugin];

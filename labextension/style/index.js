@@ -1,1 +1,5 @@
-import './index.css';
+import './base.css';
+import './reproduce.css';
+import './datamodels.css';
+import './table.css';
+import './rerun.css';

@@ -7,6 +7,7 @@ import { CHILDREN_SHOWN, RunsModel } from '../model';
 import { IRun } from '../payloads';
 import { nameSuffixes } from '../tableDefaults';
 import { CommandIDs } from '../tokens';
+import { ReproducedBadge } from './ReproducedBadge';
 import { StatusBadge } from './StatusBadge';
 
 /** A line of the table body: a run (top level or a child) or a note under a parent. */
@@ -359,6 +360,7 @@ function RunRow(props: {
                 <span className="jp-mlops-expand-space" />
               )}
               <StatusBadge status={run.status} compact />
+              <ReproducedBadge tags={run.tags} compact />
               <span className="jp-mlops-run-name">{run.name}</span>
               {suffix && <span className="jp-mlops-name-suffix">{suffix}</span>}
               {canExpand && (
