@@ -8,9 +8,11 @@ runs/{id}/rerun``), the sidebar's and the widgets' forms all ask it.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,9 @@ class RerunParam:
     name: str
     value: Any
     kind: str | None  # the parameters cell's type for it (bool, int, float, str, ...); None: any
+    #: The values this param took in the run's experiment, when they are a short list of
+    #: texts (a form offers them to pick from); None otherwise.
+    choices: list[Any] | None = None
 
 
 @dataclass
@@ -64,9 +69,50 @@ class RerunStart:
             "rerunnable": self.rerunnable,
             "reason": str(self.problem) if self.problem else None,
             "params": [
-                {"name": p.name, "value": p.value, "kind": p.kind} for p in self.params
+                {"name": p.name, "value": p.value, "kind": p.kind, "choices": p.choices}
+                for p in self.params
             ],
         }
+
+    def suggested_name(self, changes: Mapping[str, Any]) -> str:
+        """The name a re-run with ``changes`` gets unless one is given (see :func:`rerun_name`)."""
+        return rerun_name(self.name, self.values, changes)
+
+
+#: A name part ``key=value`` as :func:`rerun_name` writes and rewrites it.
+_MISSING = object()
+_NAME_VALUE_CHARS = 24
+_NAME_CHARS = 200
+
+
+def _name_value(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, allow_nan=True)
+    text = " ".join(text.split()) or '""'
+    return text if len(text) <= _NAME_VALUE_CHARS else text[: _NAME_VALUE_CHARS - 1] + "…"
+
+
+def rerun_name(name: str, values: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
+    """The name of a re-run of a run called ``name`` whose params were ``values``, with
+    ``changes``: each changed param's ``key=value`` in the name is rewritten, and those the
+    name does not mention are added, in the order given ("train lr=0.05 alpha=0.0001" with
+    lr=0.1, epochs=40 becomes "train lr=0.1 alpha=0.0001 epochs=40"). Unchanged values
+    (``1`` for ``1.0`` too) leave the name as it is. The one naming rule for the CLI, the
+    REST API, the sidebar's and the widgets' forms."""
+    result = name
+    for key, value in changes.items():
+        old = values.get(key, _MISSING)
+        if old == value and isinstance(old, bool) == isinstance(value, bool):
+            continue
+        part = f"{key}={_name_value(value)}"
+        pattern = re.compile(rf"(?<![\w.]){re.escape(key)}=(?:\S*)")
+        if pattern.search(result):
+            result = pattern.sub(lambda _match, part=part: part, result, count=1)  # no escapes in part
+        else:
+            result = f"{result} {part}" if result else part
+    if len(result) > _NAME_CHARS:
+        result = result[: _NAME_CHARS - 1] + "…"
+    return result
+
 
 
 def rerun_start(
@@ -79,8 +125,19 @@ def rerun_start(
 
     With ``root`` (a server's root directory), a run whose notebook lies outside it, or that
     was not made from a notebook file, cannot be re-run from there.
+
+    A text param whose values across the run's experiment are a short list comes with those
+    ``choices``.
     """
-    return _plan(store, run, root)[0]
+    from ..store.param_values import param_choices
+
+    start = _plan(store, run, root)[0]
+    for index, param in enumerate(start.params):
+        if isinstance(param.value, str) and param.kind in ("str", None):
+            choices = param_choices(store, start.experiment, param.name)
+            if choices and all(isinstance(c, str) for c in choices):
+                start.params[index] = replace(param, choices=choices)
+    return start
 
 
 def _plan(
@@ -161,7 +218,8 @@ def rerun(
     the new run's id.
 
     The parameters are those of :func:`rerun_start` (the run's own), updated with ``params``
-    and converted to the parameters cell's types. With ``background=True`` this returns as
+    and converted to the parameters cell's types. Without ``name`` the new run is named from
+    the changed values (:func:`rerun_name`). With ``background=True`` this returns as
     soon as the new run exists (status ``running``) and the notebook executes in a separate
     process: a web handler can answer at once and the page can watch the run.
     """
@@ -214,11 +272,12 @@ def rerun_job(
     target = prepare_target(notebook, kernel or old.tags.get("kernel") or None, cwd or os.getcwd())
     values = target.resolve({**start.values, **dict(params)})
     relation = dict(tags) if tags is not None else {"rerun_of": old.id}
+    changes = {key: values[key] for key in params if key in values}
     return target.job(
         new_run_id(),
         values,
         store=store.location,
-        name=name or old.name,
+        name=name or rerun_name(old.name, start.values, changes),
         experiment=old.experiment,
         parent_id=parent_id,
         tags={**relation, "kernel": target.kernel_name},

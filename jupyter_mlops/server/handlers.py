@@ -66,7 +66,9 @@ class ExperimentsHandler(MlopsHandler):
 
 
 class RunsHandler(MlopsHandler):
-    """``GET runs?experiment=&filter=&order_by=&limit=&offset=``: one page of runs and the total."""
+    """``GET runs?experiment=&filter=&order_by=&limit=&offset=&nested=&parent=``: one page of
+    runs (each with its number of ``children``) and the total. ``nested=1``: top-level runs
+    only; ``parent=ID``: the children of run ID."""
 
     @web.authenticated
     @authorized
@@ -76,6 +78,8 @@ class RunsHandler(MlopsHandler):
         experiment = self.get_argument("experiment", "") or None
         limit = self.int_argument("limit", 50, 1, self.mlops.max_page_size)
         offset = self.int_argument("offset", 0, 0, 2**62)
+        top_level = self.get_argument("nested", "") in ("1", "true")
+        parent = self.get_argument("parent", "") or None
         self._check_expression(filter_text, "filter")
         self._check_expression(order_by, "order_by")
         store = await self.store()
@@ -87,6 +91,8 @@ class RunsHandler(MlopsHandler):
             order_by=order_by,
             limit=limit,
             offset=offset,
+            top_level=top_level,
+            parent=parent,
         )
         page["store"] = self.location()
         self.write_json(page)
@@ -203,19 +209,26 @@ class ArtifactHandler(MlopsHandler):
 
 
 class RerunHandler(MlopsHandler):
-    """``GET runs/{id}/rerun``: what a re-run of the run starts from (each param's value and
-    kind, the run's name, whether it can be re-run and why not); ``POST`` ``{"params":
-    {...}}``: start a re-run in the background. Both ask :func:`~..runner.reruns.rerun_start`,
+    """``GET runs/{id}/rerun[?params=JSON]``: what a re-run of the run starts from (each
+    param's value, kind and choices, the run's name, whether it can be re-run and why not)
+    and the ``suggested_name`` of a re-run with those changed params; ``POST`` ``{"params":
+    {...}, "name": ...}``: start a re-run in the background (no name: named from the changes). Both ask :func:`~..runner.reruns.rerun_start`,
     as the CLI and the widgets do."""
 
     @web.authenticated
     @authorized
     async def get(self, run_id: str) -> None:
+        changes_text = self.get_argument("params", "")
+        try:
+            changes = payloads.parse_changes(changes_text) if changes_text else {}
+        except MlopsError as exc:
+            raise api_error(exc, parameter="params") from None
         reruns = _reruns()
         store = await self.required_store()
         run = await self.call(store.get_run, run_id)
         start = await self.call(reruns.rerun_start, store, run, root=self.root_dir)
         reply = start.to_json()
+        reply["suggested_name"] = start.suggested_name(changes)
         if start.problem is not None:
             reply["error"] = _status_of(start.problem)[1]
         self.write_json(reply)
@@ -224,14 +237,15 @@ class RerunHandler(MlopsHandler):
     @authorized
     async def post(self, run_id: str) -> None:
         try:
-            params = payloads.parse_rerun(self.json_body())
+            params, name = payloads.parse_rerun(self.json_body())
         except MlopsError as exc:
             raise api_error(exc, parameter="params") from None
         reruns = _reruns()
         store = await self.required_store()
         run = await self.call(store.get_run, run_id)
         new_id = await self.call(
-            reruns.rerun, run.id, params, store=store.location, background=True, root=self.root_dir
+            reruns.rerun, run.id, params, store=store.location, background=True, root=self.root_dir,
+            name=name,
         )
         self.write_json({"run_id": new_id}, status=202)
 

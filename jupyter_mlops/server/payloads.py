@@ -7,6 +7,7 @@ reads back), everywhere in every payload.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -54,17 +55,29 @@ def runs_page(
     order_by: str | None,
     limit: int,
     offset: int,
+    top_level: bool = False,
+    parent: str | None = None,
 ) -> dict[str, Any]:
+    """One page of runs and their total; each run says how many child runs it has.
+    ``top_level``: only runs without a parent; ``parent``: only that run's children."""
+    from ..store.nesting import child_counts, nested_filter
+
+    where = nested_filter(filter, top_level=top_level, parent=parent)
     if store is None:
         from ..store.filter import parse_filter, parse_order_by
 
-        parse_filter(filter or "")  # a bad filter is an error even on an empty store
+        parse_filter(where or "")  # a bad filter is an error even on an empty store
         parse_order_by(order_by or "")
         return {"runs": [], "total": 0, "offset": 0}
     from ..store.paging import page_runs
 
-    page = page_runs(store, filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset)
-    return {"runs": [run_summary(run) for run in page.runs], "total": page.total, "offset": page.offset}
+    page = page_runs(store, where, experiment=experiment, order_by=order_by, limit=limit, offset=offset)
+    counts = child_counts(store, [run.id for run in page.runs])
+    return {
+        "runs": [{**run_summary(run), "children": counts.get(run.id, 0)} for run in page.runs],
+        "total": page.total,
+        "offset": page.offset,
+    }
 
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:
@@ -140,19 +153,34 @@ def parse_patch(body: Any) -> dict[str, Any]:
     return changes
 
 
-def parse_rerun(body: Any) -> dict[str, Any]:
+def parse_rerun(body: Any) -> tuple[dict[str, Any], str | None]:
+    """The params and the name (None: named from the changes) of a ``POST runs/{id}/rerun``."""
     if body is None:
-        return {}
+        return {}, None
     if not isinstance(body, dict):
         raise InvalidInput('the body must be a JSON object such as {"params": {"lr": 0.01}}')
-    unknown = sorted(set(body) - {"params"})
+    unknown = sorted(set(body) - {"params", "name"})
     if unknown:
         raise InvalidInput(
-            f'unknown field(s) {", ".join(map(repr, unknown))}; send {{"params": {{...}}}}'
+            f'unknown field(s) {", ".join(map(repr, unknown))}; send {{"params": {{...}}, "name": "..."}}'
         )
     params = body.get("params") or {}
     if not isinstance(params, dict):
         raise InvalidInput(
             'params must be an object of parameter names and values, e.g. {"lr": 0.01}'
         )
-    return params
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise InvalidInput(f"name must be a string (or left out to name the run from its changes), got {name!r}")
+    return params, (name.strip() or None) if name is not None else None
+
+
+def parse_changes(text: str) -> dict[str, Any]:
+    """``GET runs/{id}/rerun?params=JSON``: the changed values a suggested name is made from."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise InvalidInput(
+            f'params must be a JSON object such as {{"lr": 0.1}}, got {text[:80]!r}'
+        ) from None
+    return parse_rerun({"params": value})[0]

@@ -151,7 +151,9 @@ export class MlopsApi {
       filter: query.filter,
       order_by: query.orderBy,
       limit: query.limit,
-      offset: query.offset
+      offset: query.offset,
+      nested: query.nested ? 1 : undefined,
+      parent: query.parent
     });
     return { ...page, runs: page.runs.map(run => decodeRun(run)) };
   }
@@ -216,21 +218,38 @@ export class MlopsApi {
     await this.request(['runs', id], { path }, { method: 'DELETE' });
   }
 
-  /** What a re-run of the run starts from: its params, and whether it can run at all. */
-  async rerunStart(id: string, path = ''): Promise<IRerunStart> {
-    return this.json<IRerunStart>(['runs', id, 'rerun'], { path });
+  /**
+   * What a re-run of the run starts from: its params, whether it can run at all, and the
+   * name a re-run with `changes` gets (`suggested_name`).
+   */
+  async rerunStart(
+    id: string,
+    path = '',
+    changes?: Record<string, JSONValue>
+  ): Promise<IRerunStart> {
+    return this.json<IRerunStart>(['runs', id, 'rerun'], {
+      path,
+      params: changes ? JSON.stringify(changes) : undefined
+    });
   }
 
-  /** Start a re-run with some params changed; resolves to the new run's id. */
+  /**
+   * Start a re-run with some params changed; resolves to the new run's id. Without a
+   * `name` the server names the run from the changes.
+   */
   async rerun(
     id: string,
     params: Record<string, JSONValue>,
-    path = ''
+    path = '',
+    name?: string
   ): Promise<string> {
     const reply = await this.json<{ run_id: string }>(
       ['runs', id, 'rerun'],
       { path },
-      { method: 'POST', body: JSON.stringify({ params }) }
+      {
+        method: 'POST',
+        body: JSON.stringify(name ? { params, name } : { params })
+      }
     );
     return reply.run_id;
   }

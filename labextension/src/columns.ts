@@ -1,6 +1,6 @@
 /**
- * The columns of the runs table: status, name, start and duration, then the chosen
- * metrics and params. Each says how to sort by it and how to show a run's value.
+ * The columns of the runs table: name, the chosen params, metrics and tags grouped under
+ * headers, then start and duration. Each says how to sort by it and how to show a run's value.
  */
 import {
   formatDuration,
@@ -19,19 +19,53 @@ export interface IColumn {
   label: string;
   /** The field as the header's tooltip names it. */
   title: string;
-  kind: 'attribute' | 'params' | 'metrics';
+  /** The header group it sits under (run attributes have none). */
+  kind: 'attribute' | 'params' | 'metrics' | 'tags';
   render: (run: IRun) => string;
 }
 
+/** The group headers above the columns: a label and how many columns it spans. */
+export function columnGroups(
+  cols: IColumn[]
+): { kind: IColumn['kind']; label: string; span: number }[] {
+  const labels = {
+    attribute: '',
+    params: 'Params',
+    metrics: 'Metrics',
+    tags: 'Tags'
+  };
+  const groups: { kind: IColumn['kind']; label: string; span: number }[] = [];
+  for (const col of cols) {
+    const last = groups.at(-1);
+    if (last && last.kind === col.kind) {
+      last.span++;
+    } else {
+      groups.push({ kind: col.kind, label: labels[col.kind], span: 1 });
+    }
+  }
+  return groups;
+}
+
+const STARTED: IColumn = {
+  field: 'started_at',
+  label: 'Started',
+  title: 'started_at',
+  kind: 'attribute',
+  render: run => formatShortTime(run.started_at)
+};
+
+const DURATION: IColumn = {
+  field: 'duration',
+  label: 'Duration',
+  title: 'duration',
+  kind: 'attribute',
+  render: run => formatDuration(runDuration(run))
+};
+
+/** Name (with the status), the chosen params, metrics and tags, then start and duration:
+ * at sidebar width what tells runs apart comes first. */
 export function tableColumns(columns: IColumns): IColumn[] {
   return [
-    {
-      field: 'status',
-      label: '',
-      title: 'status',
-      kind: 'attribute',
-      render: run => run.status
-    },
     {
       field: 'name',
       label: 'Name',
@@ -39,20 +73,13 @@ export function tableColumns(columns: IColumns): IColumn[] {
       kind: 'attribute',
       render: run => run.name
     },
-    {
-      field: 'started_at',
-      label: 'Started',
-      title: 'started_at',
-      kind: 'attribute',
-      render: run => formatShortTime(run.started_at)
-    },
-    {
-      field: 'duration',
-      label: 'Duration',
-      title: 'duration',
-      kind: 'attribute',
-      render: run => formatDuration(runDuration(run))
-    },
+    ...columns.params.map((key): IColumn => ({
+      field: fieldName('params', key),
+      label: key,
+      title: `params.${key}`,
+      kind: 'params',
+      render: run => formatValue(run.params[key])
+    })),
     ...columns.metrics.map((key): IColumn => ({
       field: fieldName('metrics', key),
       label: key,
@@ -63,12 +90,14 @@ export function tableColumns(columns: IColumns): IColumn[] {
         return value === undefined ? '' : formatNumber(value);
       }
     })),
-    ...columns.params.map((key): IColumn => ({
-      field: fieldName('params', key),
+    ...(columns.tags ?? []).map((key): IColumn => ({
+      field: fieldName('tags', key),
       label: key,
-      title: `params.${key}`,
-      kind: 'params',
-      render: run => formatValue(run.params[key])
-    }))
+      title: `tags.${key}`,
+      kind: 'tags',
+      render: run => run.tags[key] ?? ''
+    })),
+    STARTED,
+    DURATION
   ];
 }

@@ -164,22 +164,30 @@ export function addCommands(ctx: ICommandContext): void {
         const run = await api.run(id, path);
         const start = await api.rerunStart(id, path);
         if (!start.rerunnable) {
-          Notification.warning(
-            `${run.name} cannot be re-run from here: ${start.reason ?? 'no reason given'}`,
-            { autoClose: false }
-          );
+          // the whole reason, in a dialog: it says what to do instead (a toast cuts it short)
+          await showDialog({
+            title: `${run.name} cannot be re-run from here`,
+            body: start.reason ?? 'The server gave no reason.',
+            buttons: [Dialog.okButton({ label: 'Close' })]
+          });
           return;
         }
+        const suggest = async (
+          changes: Record<string, JSONValue>
+        ): Promise<string> => {
+          const asked = await api.rerunStart(id, path, changes);
+          return asked.suggested_name ?? asked.name;
+        };
         const result = await showDialog({
           title: `Re-run ${run.name}`,
-          body: new RerunForm(run, start),
+          body: new RerunForm(run, start, suggest),
           buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Re-run' })]
         });
-        if (!result.button.accept) {
+        if (!result.button.accept || !result.value) {
           return;
         }
-        const params: Record<string, JSONValue> = result.value ?? {};
-        const newId = await api.rerun(run.id, params, path);
+        const { params, name } = result.value;
+        const newId = await api.rerun(run.id, params, path, name);
         model.expectRun(newId);
         await model.refresh();
         Notification.success(`Re-run of ${run.name} started as run ${newId}.`, {
@@ -205,14 +213,21 @@ export function addCommands(ctx: ICommandContext): void {
       const names = ids.map(
         id => model.state.runs.find(r => r.id === id)?.name ?? id
       );
+      const children = ids.reduce((sum, id) => sum + model.childCount(id), 0);
+      const withChildren = children
+        ? ` and ${ids.length === 1 ? 'its' : 'their'} ${children} child ${children === 1 ? 'run' : 'runs'}`
+        : '';
       const body =
-        `Delete ${ids.length === 1 ? 'run' : `${ids.length} runs`} ${names.join(', ')} with ` +
-        'everything they logged (params, metrics, artifacts, snapshot) and their child runs? ' +
-        'This cannot be undone.';
+        `Delete ${ids.length === 1 ? 'run' : `${ids.length} runs`} ${names.join(', ')}${withChildren} with ` +
+        'everything they logged (params, metrics, artifacts, snapshot)? This cannot be undone.';
       const result = await showDialog({
         title: ids.length === 1 ? 'Delete run?' : `Delete ${ids.length} runs?`,
         body,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+        buttons: [
+          Dialog.cancelButton(),
+          Dialog.warnButton({ label: 'Delete' })
+        ],
+        defaultButton: 0 // Enter or a stray key press keeps the runs
       });
       if (!result.button.accept) {
         return;

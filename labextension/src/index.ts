@@ -23,6 +23,7 @@ import {
   NotebookPanel
 } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IStateDB } from '@jupyterlab/statedb';
 import { CommandRegistry } from '@lumino/commands';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
@@ -34,6 +35,7 @@ import { RunsModel } from './model';
 import { lineagePlugin } from './lineagePlugin';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
+import { StateDBMemory } from './viewMemory';
 import { RunsPanel } from './views/RunsPanel';
 
 export { MlopsApi, ApiError } from './api';
@@ -94,7 +96,8 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     IRenderMimeRegistry,
     IEditorServices,
     ILayoutRestorer,
-    IThemeManager
+    IThemeManager,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -103,11 +106,15 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     rendermime: IRenderMimeRegistry | null,
     editorServices: IEditorServices | null,
     restorer: ILayoutRestorer | null,
-    themes: IThemeManager | null
+    themes: IThemeManager | null,
+    state: IStateDB | null
   ): IMlopsRuns => {
     watchTheme(themes);
     const api = new MlopsApi(app.serviceManager.serverSettings);
-    const model = new RunsModel({ api });
+    const model = new RunsModel({
+      api,
+      memory: state ? new StateDBMemory(state) : undefined
+    });
     const panel = new RunsPanel({ model, commands: app.commands });
     panel.title.icon = runsIcon;
     panel.title.caption = 'MLOps runs';

@@ -7,18 +7,27 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { ApiError, asApiError, MlopsApi } from './api';
 import { IRun } from './payloads';
+import {
+  availableColumns,
+  defaultColumns,
+  IColumns,
+  ISortKey
+} from './tableDefaults';
+import { IViewMemory, viewKey } from './viewMemory';
 import { PollingModel } from './viewModel';
 
-/** A column the table can sort by: a run attribute, `params.KEY` or `metrics.KEY`. */
-export interface ISortKey {
-  field: string;
-  descending: boolean;
+export { IColumns, ISortKey } from './tableDefaults';
+
+/** The child runs of an expanded sweep or pipeline run. */
+export interface IChildRuns {
+  runs: IRun[];
+  total: number;
+  loading: boolean;
+  error: ApiError | null;
 }
 
-export interface IColumns {
-  params: string[];
-  metrics: string[];
-}
+/** Most children listed under an expanded parent; the rest are a filter away. */
+export const CHILDREN_SHOWN = 100;
 
 export interface IRunsState {
   /** Directory (relative to the server root) whose store is shown. */
@@ -39,10 +48,16 @@ export interface IRunsState {
   error: ApiError | null;
   /** The filter text is not valid; `runs` still shows the last good result. */
   filterError: ApiError | null;
-  /** Param and metric keys seen on the current page. */
+  /** Param, metric and tag keys seen on the current page (expanded children included). */
   available: IColumns;
-  /** Param and metric columns the user chose. */
+  /** Param, metric and tag columns shown: the user's choice, else the defaults. */
   columns: IColumns;
+  /** The user chose the columns (they no longer follow the runs shown). */
+  columnsChosen: boolean;
+  /** Parents whose children are shown under them, in the order expanded. */
+  expanded: string[];
+  /** The children of expanded parents, by parent id. */
+  children: Record<string, IChildRuns>;
 }
 
 export namespace RunsModel {
@@ -52,13 +67,18 @@ export namespace RunsModel {
     pollInterval?: number;
     /** Runs per page (default 50). */
     limit?: number;
-    /** Most param or metric columns chosen automatically (default 2 each). */
+    /** Most param columns chosen automatically (default 3). */
     autoColumns?: number;
+    /** Where column choices, sort and filter are kept per experiment (JupyterLab's state DB). */
+    memory?: IViewMemory;
   }
 }
 
 /** A field name in the filter language, quoted with backticks when it must be. */
-export function fieldName(kind: 'params' | 'metrics', key: string): string {
+export function fieldName(
+  kind: 'params' | 'metrics' | 'tags',
+  key: string
+): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) || key.includes('`')
     ? `${kind}.${key}`
     : `${kind}.\`${key}\``;
@@ -85,13 +105,17 @@ export class RunsModel extends PollingModel<IRunsState> {
         loading: false,
         error: null,
         filterError: null,
-        available: { params: [], metrics: [] },
-        columns: { params: [], metrics: [] }
+        available: { params: [], metrics: [], tags: [] },
+        columns: { params: [], metrics: [], tags: [] },
+        columnsChosen: false,
+        expanded: [],
+        children: {}
       },
       options.pollInterval ?? 2000
     );
     this.api = options.api;
-    this._autoColumns = options.autoColumns ?? 2;
+    this._autoColumns = options.autoColumns ?? 3;
+    this._memory = options.memory ?? null;
   }
 
   readonly api: MlopsApi;
@@ -103,6 +127,16 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   get selected(): ReadonlySet<string> {
     return this._selected;
+  }
+
+  /** Child runs nest under their parent unless a filter is typed (then matches are listed flat). */
+  get nested(): boolean {
+    return !this.state.filter.trim();
+  }
+
+  /** How many child runs each run seen in the table has (for the delete dialog). */
+  childCount(id: string): number {
+    return this._childCounts.get(id) ?? 0;
   }
 
   /** Show the store of another directory (the active notebook's). */
@@ -122,7 +156,7 @@ export class RunsModel extends PollingModel<IRunsState> {
       error: null,
       filterError: null
     });
-    this._columnsTouched = false;
+    await this._recallView();
     if (this.visible) {
       await this.refresh();
     }
@@ -130,11 +164,13 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   async setExperiment(experiment: string): Promise<void> {
     this.update({ experiment, offset: 0 });
+    await this._recallView();
     await this.refresh();
   }
 
   async setFilter(filter: string): Promise<void> {
     this.update({ filter, offset: 0 });
+    this._rememberView();
     await this.refresh();
   }
 
@@ -146,6 +182,7 @@ export class RunsModel extends PollingModel<IRunsState> {
         ? !current.descending
         : field === 'started_at' || field.startsWith('metrics.');
     this.update({ sort: { field, descending }, offset: 0 });
+    this._rememberView();
     await this.refresh();
   }
 
@@ -172,12 +209,48 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   toggleColumn(kind: keyof IColumns, key: string): void {
-    this._columnsTouched = true;
     const chosen = this.state.columns[kind];
     const next = chosen.includes(key)
       ? chosen.filter(k => k !== key)
       : [...chosen, key];
-    this.update({ columns: { ...this.state.columns, [kind]: next } });
+    this.update({
+      columns: { ...this.state.columns, [kind]: next },
+      columnsChosen: true
+    });
+    this._rememberView();
+  }
+
+  /** Go back to the columns chosen for the runs shown. */
+  resetColumns(): void {
+    this.update({
+      columnsChosen: false,
+      columns: defaultColumns(
+        this._shownRuns(),
+        this.state.sort,
+        this._autoColumns
+      )
+    });
+    this._rememberView();
+  }
+
+  /** Show or hide the children of a sweep or pipeline run under it. */
+  async toggleExpanded(id: string): Promise<void> {
+    const { expanded, children } = this.state;
+    if (expanded.includes(id)) {
+      const rest = { ...children };
+      delete rest[id];
+      this.update({ expanded: expanded.filter(e => e !== id), children: rest });
+      this._updateColumns();
+      return;
+    }
+    this.update({
+      expanded: [...expanded, id],
+      children: {
+        ...children,
+        [id]: { runs: [], total: 0, loading: true, error: null }
+      }
+    });
+    await this._loadChildren([id], this._ticket);
   }
 
   toggleSelected(id: string): void {
@@ -217,7 +290,8 @@ export class RunsModel extends PollingModel<IRunsState> {
           filter: s.filter,
           orderBy: orderByText(s.sort),
           limit: s.limit,
-          offset: s.offset
+          offset: s.offset,
+          nested: this.nested
         }),
         this.api.experiments(s.path)
       ]);
@@ -229,7 +303,19 @@ export class RunsModel extends PollingModel<IRunsState> {
           this._expected.delete(run.id);
         }
       }
-      const available = this._availableColumns(page.runs);
+      const shown = new Set(page.runs.map(run => run.id));
+      const expanded = this.nested
+        ? this.state.expanded.filter(id => shown.has(id))
+        : [];
+      const children: Record<string, IChildRuns> = {};
+      for (const id of expanded) {
+        children[id] = this.state.children[id] ?? {
+          runs: [],
+          total: 0,
+          loading: true,
+          error: null
+        };
+      }
       this.update({
         runs: page.runs,
         total: page.total,
@@ -239,14 +325,13 @@ export class RunsModel extends PollingModel<IRunsState> {
         loading: false,
         error: null,
         filterError: null,
-        available,
-        columns: this._columnsTouched
-          ? this.state.columns
-          : {
-              params: available.params.slice(0, this._autoColumns),
-              metrics: available.metrics.slice(0, this._autoColumns)
-            }
+        expanded,
+        children
       });
+      this._updateColumns();
+      if (expanded.length) {
+        await this._loadChildren(expanded, ticket);
+      }
     } catch (error) {
       if (ticket !== this._ticket || this.isGone()) {
         return;
@@ -267,29 +352,101 @@ export class RunsModel extends PollingModel<IRunsState> {
     this.schedule();
   }
 
-  private _availableColumns(runs: IRun[]): IColumns {
-    const params = new Set<string>();
-    const metrics = new Set<string>();
-    for (const run of runs) {
-      Object.keys(run.params).forEach(key => params.add(key));
-      Object.keys(run.metrics)
-        .filter(key => !key.startsWith('system/'))
-        .forEach(key => metrics.add(key));
+  /** The runs the table shows: the page and the children of expanded parents. */
+  private _shownRuns(): IRun[] {
+    const { runs, expanded, children } = this.state;
+    return [...runs, ...expanded.flatMap(id => children[id]?.runs ?? [])];
+  }
+
+  private _updateColumns(): void {
+    const shown = this._shownRuns();
+    for (const run of shown) {
+      if (run.children !== undefined) {
+        this._childCounts.set(run.id, run.children);
+      }
     }
-    return { params: [...params].sort(), metrics: [...metrics].sort() };
+    this.update({
+      available: availableColumns(shown),
+      columns: this.state.columnsChosen
+        ? this.state.columns
+        : defaultColumns(shown, this.state.sort, this._autoColumns)
+    });
+  }
+
+  private async _loadChildren(
+    parents: string[],
+    ticket: number
+  ): Promise<void> {
+    const s = this.state;
+    const loaded = await Promise.all(
+      parents.map(async (parent): Promise<[string, IChildRuns]> => {
+        try {
+          const page = await this.api.runs({
+            path: s.path,
+            parent,
+            orderBy: orderByText(s.sort),
+            limit: CHILDREN_SHOWN
+          });
+          return [
+            parent,
+            { runs: page.runs, total: page.total, loading: false, error: null }
+          ];
+        } catch (error) {
+          return [
+            parent,
+            { runs: [], total: 0, loading: false, error: asApiError(error) }
+          ];
+        }
+      })
+    );
+    if (ticket !== this._ticket || this.isGone()) {
+      return;
+    }
+    const children = { ...this.state.children };
+    for (const [parent, list] of loaded) {
+      if (this.state.expanded.includes(parent)) {
+        children[parent] = list;
+      }
+    }
+    this.update({ children });
+    this._updateColumns();
+  }
+
+  /** Bring back the columns, sort and filter last used for this folder's experiment. */
+  private async _recallView(): Promise<void> {
+    const key = viewKey(this.state.path, this.state.experiment);
+    const saved = this._memory ? await this._memory.recall(key) : null;
+    this.update({
+      filter: saved?.filter ?? '',
+      sort: saved?.sort ?? null,
+      columnsChosen: saved?.columns != null,
+      columns: saved?.columns ?? this.state.columns,
+      expanded: [],
+      children: {}
+    });
+  }
+
+  private _rememberView(): void {
+    const s = this.state;
+    void this._memory?.remember(viewKey(s.path, s.experiment), {
+      filter: s.filter,
+      sort: s.sort,
+      columns: s.columnsChosen ? s.columns : null
+    });
   }
 
   protected shouldPoll(): boolean {
     return (
       this._expected.size > 0 ||
-      this.state.runs.some(run => run.status === 'running')
+      this._shownRuns().some(run => run.status === 'running')
     );
   }
 
   private _selected = new Set<string>();
   private _expected = new Set<string>();
-  private _columnsTouched = false;
   private _ticket = 0;
   private readonly _autoColumns: number;
+  private readonly _memory: IViewMemory | null;
+  private readonly _childCounts = new Map<string, number>();
   private _selectionChanged = new Signal<this, ReadonlySet<string>>(this);
 }

@@ -34,6 +34,8 @@ export interface IRun {
   outputs: Record<string, JSONValue>;
   host: string | null;
   pid: number | null;
+  /** How many child runs it has (in `GET runs` pages). */
+  children?: number;
 }
 
 export interface IArtifact {
@@ -150,6 +152,10 @@ export interface IRunQuery {
   orderBy?: string;
   limit?: number;
   offset?: number;
+  /** Only runs without a parent (their children are listed with `parent`). */
+  nested?: boolean;
+  /** Only the children of this run. */
+  parent?: string;
 }
 
 /** `GET runs/{id}/rerun`: what a re-run of the run starts from (the same for every face). */
@@ -161,7 +167,15 @@ export interface IRerunStart {
   rerunnable: boolean;
   reason: string | null;
   error?: string;
-  params: { name: string; value: JSONValue; kind: string | null }[];
+  /** The name a re-run with the changes asked about gets unless one is given. */
+  suggested_name?: string;
+  params: {
+    name: string;
+    value: JSONValue;
+    kind: string | null;
+    /** The values it took in the experiment, when they are a short list of texts. */
+    choices?: JSONValue[] | null;
+  }[];
 }
 
 /** `GET`/`POST runs/{id}/reproduce`: the newest reproduction of a run and its verdict. */

@@ -1,3 +1,5 @@
 import './base.css';
 import './reproduce.css';
 import './datamodels.css';
+import './table.css';
+import './rerun.css';

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { fieldName, RunsModel } from '../src/model';
+import { readView, viewKey } from '../src/viewMemory';
 import { IRun } from '../src/payloads';
 import { fakeApi, IRecorded, json } from './fakeServer';
 import { run } from './fixtures';
@@ -35,8 +36,14 @@ describe('RunsModel', () => {
     vi.useRealTimers();
   });
 
-  it('loads runs, experiments and picks a few param and metric columns', async () => {
-    const { api } = server(() => [run('a'), run('b')]);
+  it('loads runs, experiments and picks the params that vary and one metric', async () => {
+    const { api } = server(() => [
+      run('a'),
+      run('b', 'finished', {
+        params: { lr: 0.2, opt: 'adam', batch: 64, seed: 1 },
+        metrics: { loss: 0.2 }
+      })
+    ]);
     const model = new RunsModel({ api, autoColumns: 2 });
     let changes = 0;
     model.stateChanged.connect(() => {
@@ -49,12 +56,17 @@ describe('RunsModel', () => {
     expect(model.state.store).toBe('/root/.mlops');
     expect(model.state.available).toEqual({
       params: ['batch', 'lr', 'opt', 'seed'],
-      metrics: ['acc', 'loss']
+      metrics: ['acc', 'loss'],
+      tags: []
     });
+    // opt and seed are the same in both runs; loss is the metric both have
     expect(model.state.columns).toEqual({
       params: ['batch', 'lr'],
-      metrics: ['acc', 'loss']
+      metrics: ['loss'],
+      tags: []
     });
+    await model.sortBy('metrics.acc');
+    expect(model.state.columns.metrics).toEqual(['acc']);
     expect(changes).toBeGreaterThan(0);
   });
 
@@ -66,9 +78,82 @@ describe('RunsModel', () => {
     model.toggleColumn('metrics', 'acc');
     await model.refresh();
     expect(model.state.columns).toEqual({
-      params: ['batch', 'seed'],
-      metrics: []
+      params: ['seed'],
+      metrics: [],
+      tags: []
     });
+    model.resetColumns();
+    expect(model.state.columnsChosen).toBe(false);
+    expect(model.state.columns.metrics).toEqual(['acc']);
+  });
+
+  it('remembers columns, sort and filter per experiment', async () => {
+    const { api } = server(() => [run('a')]);
+    const saved = new Map<string, unknown>();
+    const memory = {
+      recall: async (key: string) => readView(saved.get(key)),
+      remember: async (key: string, view: unknown) => {
+        saved.set(key, JSON.parse(JSON.stringify(view)));
+      }
+    };
+    const model = new RunsModel({ api, memory });
+    await model.setExperiment('default');
+    model.toggleColumn('tags', 'stage');
+    await model.sortBy('metrics.acc');
+    await model.setFilter('params.lr > 0');
+    await model.setExperiment('other');
+    expect(model.state.filter).toBe('');
+    expect(model.state.sort).toBeNull();
+    expect(model.state.columnsChosen).toBe(false);
+    await model.setExperiment('default');
+    expect(model.state.filter).toBe('params.lr > 0');
+    expect(model.state.sort).toEqual({
+      field: 'metrics.acc',
+      descending: true
+    });
+    expect(model.state.columns.tags).toEqual(['stage']);
+    // a value that is not a saved view is ignored
+    saved.set(viewKey('', 'other'), { sort: 'metrics.acc', columns: [1] });
+    await model.setExperiment('other');
+    expect(model.state.sort).toBeNull();
+    expect(model.state.columnsChosen).toBe(false);
+  });
+
+  it('nests child runs under their parent unless a filter is typed', async () => {
+    const parent = run('p', 'finished', { children: 2 });
+    const kids = [
+      run('c1', 'finished', { parent_id: 'p' }),
+      run('c2', 'running', { parent_id: 'p' })
+    ];
+    const { api, requests } = server(
+      () => [parent],
+      request =>
+        request.url.searchParams.get('parent') === 'p'
+          ? json({ runs: kids, total: 2, store: '' })
+          : null
+    );
+    const model = new RunsModel({ api });
+    await model.refresh();
+    expect(runRequests(requests).at(-1)!.url.searchParams.get('nested')).toBe(
+      '1'
+    );
+    await model.toggleExpanded('p');
+    expect(model.state.children['p']!.runs.map(r => r.id)).toEqual([
+      'c1',
+      'c2'
+    ]);
+    expect(model.childCount('p')).toBe(2);
+    await model.refresh(); // expanded parents stay expanded, their children reloaded
+    expect(model.state.expanded).toEqual(['p']);
+    expect(runRequests(requests).at(-1)!.url.searchParams.get('parent')).toBe(
+      'p'
+    );
+    await model.setFilter("status = 'running'");
+    expect(model.nested).toBe(false);
+    expect(model.state.expanded).toEqual([]);
+    expect(
+      runRequests(requests).at(-1)!.url.searchParams.get('nested')
+    ).toBeNull();
   });
 
   it('asks for the store of the active notebook’s folder, from the first page', async () => {

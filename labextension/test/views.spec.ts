@@ -8,7 +8,13 @@ import {
   parallelTicks,
   seriesRows
 } from '../src/charts';
-import { tableColumns } from '../src/columns';
+import { columnGroups, tableColumns } from '../src/columns';
+import {
+  availableColumns,
+  defaultColumns,
+  nameSuffixes,
+  sortedMetric
+} from '../src/tableDefaults';
 import { formatDuration, formatNumber, runLabel } from '../src/format';
 import { run } from './fixtures';
 
@@ -107,26 +113,80 @@ describe('helpers of the views', () => {
     expect(formatDuration(null)).toBe('–');
   });
 
-  it('lays out the runs table: attributes first, then chosen metrics and params', () => {
-    const cols = tableColumns({ params: ['opt'], metrics: ['val loss'] });
+  it('lays out the runs table: name, params, metrics and tags in groups, then times', () => {
+    const cols = tableColumns({
+      params: ['opt'],
+      metrics: ['val loss'],
+      tags: ['stage']
+    });
     expect(cols.map(c => c.field)).toEqual([
-      'status',
       'name',
-      'started_at',
-      'duration',
+      'params.opt',
       'metrics.`val loss`',
-      'params.opt'
+      'tags.stage',
+      'started_at',
+      'duration'
+    ]);
+    expect(columnGroups(cols).map(g => [g.label, g.span])).toEqual([
+      ['', 1],
+      ['Params', 1],
+      ['Metrics', 1],
+      ['Tags', 1],
+      ['', 2]
     ]);
     const shown = run('r1', 'finished', {
       metrics: { 'val loss': 0.123456789 },
-      params: { opt: 'adam' }
+      params: { opt: 'adam' },
+      tags: { stage: 'prod' }
     });
-    expect(cols.map(c => c.render(shown)).slice(3)).toEqual([
-      '1.0s',
+    expect(cols.map(c => c.render(shown)).slice(1)).toEqual([
+      'adam',
       '0.123457',
-      'adam'
+      'prod',
+      expect.any(String),
+      '1.0s'
     ]);
-    expect(cols[4]!.render(run('r2', 'finished', { metrics: {} }))).toBe('');
+    expect(cols[2]!.render(run('r2', 'finished', { metrics: {} }))).toBe('');
+  });
+
+  it('tells apart runs of one name by the params that differ, else by id', () => {
+    const runs = [
+      run('aaaaaaaaa11111', 'finished', {
+        name: 'train',
+        params: { lr: 0.1, opt: 'adam' }
+      }),
+      run('aaaaaaaaa22222', 'finished', {
+        name: 'train',
+        params: { lr: 0.2, opt: 'adam' }
+      }),
+      run('bbbbbbbbb33333', 'finished', { name: 'same', params: {} }),
+      run('bbbbbbbbb44444', 'finished', { name: 'same', params: {} }),
+      run('ccccccccc55555', 'finished', { name: 'alone' })
+    ];
+    const suffixes = nameSuffixes(runs);
+    expect(suffixes.get('aaaaaaaaa11111')).toBe('lr=0.1');
+    expect(suffixes.get('aaaaaaaaa22222')).toBe('lr=0.2');
+    expect(suffixes.get('bbbbbbbbb33333')).toBe('#33333');
+    expect(suffixes.get('ccccccccc55555')).toBeUndefined();
+  });
+
+  it('offers no internal tags or system metrics as columns', () => {
+    const shown = run('r', 'finished', {
+      tags: { 'mlops.snapshot': 'x', stage: 'prod' }
+    });
+    expect(availableColumns([shown])).toEqual({
+      params: ['batch', 'lr', 'opt', 'seed'],
+      metrics: ['acc', 'loss'],
+      tags: ['stage']
+    });
+    expect(
+      sortedMetric({ field: 'metrics.`val loss`', descending: true })
+    ).toBe('val loss');
+    expect(defaultColumns([shown], null, 3)).toEqual({
+      params: [],
+      metrics: ['acc'],
+      tags: []
+    });
   });
 
   it('names a run by its name and the end of its id', () => {

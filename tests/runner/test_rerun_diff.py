@@ -23,7 +23,8 @@ def test_rerun_executes_the_snapshot_with_overridden_params(capsys, store, noteb
     again = store.search_runs(f"tags.rerun_of = '{original.id}'")[0]
     assert again.params == {"lr": 0.5, "epochs": 9}  # the run's own value, one overridden
     assert again.metrics == {"score": 5.0}  # the snapshot's code, not the file's
-    assert again.name == "base" and again.notebook_path == original.notebook_path
+    assert again.name == "base epochs=9"  # named from what changed
+    assert again.notebook_path == original.notebook_path
     assert again.snapshot().cells[-1].outputs[0]["text"] == "v1 0.5\n"
 
 

@@ -37,8 +37,8 @@ async def test_the_route_gives_the_runs_own_params_with_their_kinds(
     assert reply["rerunnable"] is True and reply["reason"] is None
     assert reply["name"] == "stale" and reply["run_id"] == run_id
     assert reply["params"] == [
-        {"name": "foo", "value": 7, "kind": "int"},
-        {"name": "bar", "value": "edited", "kind": "str"},
+        {"name": "foo", "value": 7, "kind": "int", "choices": None},
+        {"name": "bar", "value": "edited", "kind": "str", "choices": None},
     ], "never the stale metadata's foo = 2, bar = world"
 
     store = open_store(os.fspath(root_store))

@@ -2,7 +2,8 @@ import React from 'react';
 
 import { IColumns, RunsModel } from '../model';
 
-/** Which param and metric columns the runs table shows. */
+/** Which param, metric and tag columns the runs table shows; until one is picked they follow
+ * the runs shown (the params that vary, the metric sorted by). */
 export function ColumnsMenu(props: { model: RunsModel }): React.ReactElement {
   const { available, columns } = props.model.state;
   const keys = (kind: keyof IColumns): string[] => [
@@ -21,7 +22,11 @@ export function ColumnsMenu(props: { model: RunsModel }): React.ReactElement {
         {`${kind}.${key}`}
       </label>
     ));
-  const choices = [...section('params'), ...section('metrics')];
+  const choices = [
+    ...section('params'),
+    ...section('metrics'),
+    ...section('tags')
+  ];
   return (
     <details className="jp-mlops-columns">
       <summary>Columns</summary>
@@ -29,7 +34,15 @@ export function ColumnsMenu(props: { model: RunsModel }): React.ReactElement {
         {choices.length ? (
           choices
         ) : (
-          <span className="jp-mlops-muted">no params or metrics yet</span>
+          <span className="jp-mlops-muted">no params, metrics or tags yet</span>
+        )}
+        {props.model.state.columnsChosen && (
+          <button
+            className="jp-mlops-link-button"
+            onClick={() => props.model.resetColumns()}
+          >
+            Back to the automatic columns
+          </button>
         )}
       </div>
     </details>

@@ -25,6 +25,15 @@ export function FilterBox(props: { model: RunsModel }): React.ReactElement {
     }
   };
 
+  // The filter can change from elsewhere (the experiment's remembered view, "List them
+  // all"): show it, unless the user is typing one.
+  const applied = model.state.filter;
+  useEffect(() => {
+    if (timer.current === null) {
+      setText(applied);
+    }
+  }, [applied]);
+
   useEffect(
     () => () => {
       if (timer.current !== null) {
