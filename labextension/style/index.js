@@ -1,1 +1,2 @@
+import './theme.css';
 import './base.css';

@@ -1,0 +1,172 @@
+"""The sidebar's looks and states in a real JupyterLab in Chromium: readable in the light
+and the dark theme (every text/background pair measured), live updates of running runs,
+loading and error states, links between runs, and tabs that come back after a reload.
+One JupyterLab and one page serve the whole module; the tests run in file order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.test_sidebar import (
+    SIDEBAR,
+    command,
+    expect,
+    open_lab,
+    populate,
+    row,
+    select,
+)
+from tests.browser.test_sidebar import (
+    reset as reset_sidebar,
+)
+from tests.support.browser import Lab, start_lab
+from tests.support.contrast import MINIMUM, text_pairs, unreadable
+
+pytestmark = pytest.mark.slow
+
+THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+
+
+@pytest.fixture(scope="module")
+def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    root = tmp_path_factory.mktemp("lab-root")
+    runs = populate(root)
+    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
+    server.runs = runs
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, lab: Lab) -> Iterator[Any]:
+    page = open_lab(browser, lab)
+    yield page
+    page.context.close()
+
+
+def reset(page: Any) -> None:
+    """As the sidebar tests' reset, dropping what a kernel's start wrote into open notebooks
+    (kernelspec metadata), which would otherwise stop closing them with a dialog."""
+    page.evaluate(
+        """() => { for (const w of window.jupyterapp.shell.widgets('main')) {
+            if (w.context) { w.context.model.dirty = false; } } }"""
+    )
+    reset_sidebar(page)
+
+
+def painted(page: Any, selector: str) -> str:
+    """The background an element is painted with (its own, or its first painted ancestor's)."""
+    return str(
+        page.eval_on_selector(
+            selector,
+            """e => { for (; e; e = e.parentElement) {
+                const c = getComputedStyle(e).backgroundColor;
+                if (c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') { return c; } }
+                return ''; }""",
+        )
+    )
+
+
+def use_theme(page: Any, theme: str) -> None:
+    command(page, "apputils:change-theme", {"theme": THEMES[theme]})
+    light = "true" if theme == "light" else "false"
+    page.wait_for_selector(f'body[data-jp-theme-light="{light}"]', state="attached")
+
+
+def assert_readable(page: Any, where: str, *roots: str) -> int:
+    pairs = text_pairs(page, *roots)
+    assert pairs, f"no text measured in {where}"
+    bad = unreadable(pairs)
+    assert not bad, f"text below {MINIMUM}:1 contrast in {where}: " + "; ".join(
+        f"{p['element']} {p['text']!r} {p['color']} on {p['background']}: {p['ratio']}"
+        for p in bad[:12]
+    )
+    return len(pairs)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_text_is_readable_in_both_themes(page: Any, lab: Lab, shots: Any, theme: str) -> None:
+    use_theme(page, theme)
+    reset(page)
+    baseline = lab.runs["baseline"]
+    select(page, baseline, lab.runs["wider"])
+    expect(row(page, baseline)).to_have_class(re.compile("jp-mlops-selected"))
+    command(page, "jupyter-mlops:open-run", {"id": baseline, "path": ""})
+    detail = page.locator(f'.jp-mlops-detail-body[data-run-id="{baseline}"]')
+    expect(
+        detail.locator('.jp-mlops-metric[data-metric="loss"] svg .mark-line path')
+    ).to_have_count(1)
+    expect(detail.locator(".jp-mlops-badge-warn").first).to_be_visible()
+    page.mouse.move(0, 0)  # no hovered row
+    # the selection shows: selected rows are painted apart from the others
+    assert painted(page, f'{SIDEBAR} tr[data-run-id="{baseline}"] td') != painted(
+        page, f'{SIDEBAR} tr[data-run-id="{lab.runs["sgd"]}"] td'
+    )
+    measured = assert_readable(
+        page, f"the sidebar and a run's detail ({theme})", SIDEBAR, ".jp-mlops-detail-body"
+    )
+    # the measure itself sees unreadable text: the theme's pale shade under the theme's text
+    page.add_style_tag(
+        content=".jp-mlops-run-row.jp-mlops-selected { background: var(--jp-brand-color3); }"
+    )
+    pale = unreadable(text_pairs(page, f'{SIDEBAR} tr[data-run-id="{baseline}"]'))
+    assert (theme == "dark") == bool(pale), pale
+    page.evaluate("() => document.head.lastElementChild.remove()")
+    shots.take(page, f"run-detail-{theme}", publish=True)
+    shots.take(page.locator(SIDEBAR), f"sidebar-{theme}", publish=True)
+
+    page.locator(".jp-mlops-compare-button").click()
+    view = page.locator(".jp-mlops-compare-body:visible")
+    expect(view.locator("tr.jp-mlops-differs").first).to_be_visible()
+    expect(view.locator(".jp-mlops-chart svg .mark-line path")).to_have_count(2)
+    differs = ".jp-mlops-compare-body .jp-mlops-params-diff"
+    assert painted(page, f'{differs} tr[data-key="lr"] td') != painted(
+        page, f'{differs} tr[data-key="opt"] td'
+    )
+    measured += assert_readable(page, f"compare ({theme})", ".jp-mlops-compare-body")
+    shots.take(page, f"compare-{theme}", publish=True)
+
+    command(page, "docmanager:open", {"path": "broken/notes.ipynb"})
+    problem = page.locator(f"{SIDEBAR} .jp-mlops-problem")
+    expect(problem).to_be_visible()
+    measured += assert_readable(page, f"the broken-store panel ({theme})", SIDEBAR)
+    shots.take(page.locator(SIDEBAR), f"broken-store-{theme}", publish=True)
+    command(page, "docmanager:open", {"path": "train.ipynb"})
+    expect(problem).to_have_count(0)
+    assert measured > 50
+    use_theme(page, "light")
+
+
+def brightness(css: str) -> float:
+    """0 (black) .. 1 (white) of an ``rgb()``/``rgba()`` colour."""
+    red, green, blue = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+    return (red + green + blue) / 765
+
+
+AXIS_LABEL_FILL = """(selector) => {
+    const label = document.querySelector(selector + ' svg .role-axis-label text');
+    return label ? getComputedStyle(label).fill : null;
+}"""
+
+
+def test_the_chart_text_follows_the_theme(page: Any, lab: Lab) -> None:
+    reset(page)
+    baseline = lab.runs["baseline"]
+    command(page, "jupyter-mlops:open-run", {"id": baseline, "path": ""})
+    chart = f'.jp-mlops-detail-body[data-run-id="{baseline}"] .jp-mlops-metric[data-metric="loss"]'
+    expect(page.locator(f"{chart} svg .role-axis-label text").first).to_be_visible()
+    light = page.evaluate(AXIS_LABEL_FILL, chart)
+    use_theme(page, "dark")
+    page.wait_for_function(
+        f"([selector, before]) => {{ const fill = ({AXIS_LABEL_FILL})(selector); "
+        "return fill !== null && fill !== before; }",
+        arg=[chart, light],
+    )
+    dark = page.evaluate(AXIS_LABEL_FILL, chart)
+    # dark text on the light theme, light text on the dark one
+    assert brightness(light) < 0.3 < 0.7 < brightness(dark), (light, dark)
+    use_theme(page, "light")
