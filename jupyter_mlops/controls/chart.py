@@ -127,6 +127,7 @@ class PanelChart(w.VBox):
     def _figure(self) -> Any:
         if self.figure is None:
             from ..widgets.charts import new_figure
+            from ..widgets.theme import theme_follower
 
             figure = new_figure(y_title="")
             figure.update_layout(
@@ -146,7 +147,8 @@ class PanelChart(w.VBox):
                 line={"color": "#9aa0a6", "width": 1},
             )
             self.figure = figure
-            self.chart_box.children = (figure,)
+            # the chart follows the notebook's light or dark theme
+            self.chart_box.children = (figure, theme_follower(figure))
         return self.figure
 
 
