@@ -30,7 +30,7 @@ export namespace RunDetailModel {
     /** Directory whose store holds the run. */
     path: string;
     runId: string;
-    /** Milliseconds between refreshes while the run is running (default 2000). */
+    /** Milliseconds between refreshes while the run is running (default 1000). */
     pollInterval?: number;
     /** Most points asked for each metric's chart (default 1000). */
     chartPoints?: number;
@@ -49,7 +49,7 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
         series: {},
         seriesErrors: {}
       },
-      options.pollInterval ?? 2000
+      options.pollInterval ?? 1000
     );
     this.api = options.api;
     this._chartPoints = options.chartPoints ?? 1000;
@@ -67,7 +67,6 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
     if (this.isDisposed) {
       return;
     }
-    this.cancelPoll();
     const ticket = ++this._ticket;
     const { runId, path } = this.state;
     this._loading = true;
@@ -77,7 +76,7 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
     } catch (error) {
       if (ticket === this._ticket && !this.isGone()) {
         this._loading = false;
-        // a failed refresh ends the polling: nothing new is shown until the next refresh
+        // the poll retries, less and less often, until the server answers again
         this.update({ error: asApiError(error) });
       }
       return;

@@ -1,7 +1,7 @@
 /**
  * State of the runs sidebar: which store (by directory), which page of which runs,
- * the selection, and a refresh loop that runs only while runs are running and the
- * panel is visible.
+ * the selection, and a refresh loop that runs while the panel is visible, so new and
+ * changed runs show up by themselves.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -48,7 +48,7 @@ export interface IRunsState {
 export namespace RunsModel {
   export interface IOptions {
     api: MlopsApi;
-    /** Milliseconds between refreshes while runs are running (default 2000). */
+    /** Milliseconds between refreshes while the panel is visible (default 1000). */
     pollInterval?: number;
     /** Runs per page (default 50). */
     limit?: number;
@@ -88,7 +88,7 @@ export class RunsModel extends PollingModel<IRunsState> {
         available: { params: [], metrics: [] },
         columns: { params: [], metrics: [] }
       },
-      options.pollInterval ?? 2000
+      options.pollInterval ?? 1000
     );
     this.api = options.api;
     this._autoColumns = options.autoColumns ?? 2;
@@ -202,13 +202,23 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   /** Load the experiments and the current page. */
   async refresh(): Promise<void> {
+    await this._load(false);
+  }
+
+  /** The poll's refresh: no loading state, and no change when the server's answer is the same. */
+  protected override async poll(): Promise<void> {
+    await this._load(true);
+  }
+
+  private async _load(quiet: boolean): Promise<void> {
     if (this.isDisposed) {
       return;
     }
-    this.cancelPoll();
     const ticket = ++this._ticket;
     const s = this.state;
-    this.update({ loading: true });
+    if (!quiet) {
+      this.update({ loading: true });
+    }
     try {
       const [page, experiments] = await Promise.all([
         this.api.runs({
@@ -229,6 +239,12 @@ export class RunsModel extends PollingModel<IRunsState> {
           this._expected.delete(run.id);
         }
       }
+      const answer = JSON.stringify([page, experiments]);
+      if (quiet && answer === this._answer && !s.error && !s.filterError) {
+        this.schedule();
+        return; // nothing changed: no render, so nothing on screen moves
+      }
+      this._answer = answer;
       const available = this._availableColumns(page.runs);
       this.update({
         runs: page.runs,
@@ -250,6 +266,7 @@ export class RunsModel extends PollingModel<IRunsState> {
       if (ticket !== this._ticket || this.isGone()) {
         return;
       }
+      this._answer = '';
       const apiError = asApiError(error);
       if (apiError.parameter === 'filter') {
         this.update({ loading: false, filterError: apiError, error: null });
@@ -278,17 +295,17 @@ export class RunsModel extends PollingModel<IRunsState> {
     return { params: [...params].sort(), metrics: [...metrics].sort() };
   }
 
+  /** Runs may start, change or end at any time, in any notebook or process. */
   protected shouldPoll(): boolean {
-    return (
-      this._expected.size > 0 ||
-      this.state.runs.some(run => run.status === 'running')
-    );
+    return true;
   }
 
   private _selected = new Set<string>();
   private _expected = new Set<string>();
   private _columnsTouched = false;
   private _ticket = 0;
+  /** The last answer shown, to tell whether a poll brought anything new. */
+  private _answer = '';
   private readonly _autoColumns: number;
   private _selectionChanged = new Signal<this, ReadonlySet<string>>(this);
 }
