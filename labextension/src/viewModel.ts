@@ -135,7 +135,7 @@ export abstract class PollingModel<
       factory: async () => {
         await this.poll();
         if (this.state.error) {
-          throw this.state.error;
+          throw new Error('the refresh failed: the poll backs off');
         }
       },
       frequency: { interval: this._interval, backoff: true, max: this._max },
