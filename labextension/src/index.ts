@@ -120,7 +120,8 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
       tracker,
       palette,
       rendermime,
-      editorServices
+      editorServices,
+      restorer
     });
     app.docRegistry.addWidgetExtension(
       'Notebook',

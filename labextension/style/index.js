@@ -1,2 +1,3 @@
 import './theme.css';
 import './base.css';
+import './states.css';

@@ -23,18 +23,48 @@ from tests.browser.test_sidebar import (
 from tests.browser.test_sidebar import (
     reset as reset_sidebar,
 )
-from tests.support.browser import Lab, start_lab
+from tests.support.browser import Lab, start_lab, write_notebook
 from tests.support.contrast import MINIMUM, text_pairs, unreadable
 
 pytestmark = pytest.mark.slow
 
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
+LIVE_STEPS = 12
+LIVE_CELL = (
+    "%%track --name live\n"
+    "import time\n"
+    "import jupyter_mlops as mlops\n"
+    "lr = 0.3\n"
+    f"for step in range({LIVE_STEPS}):\n"
+    "    mlops.log_metric('loss', 1.0 / (step + 1), step=step)\n"
+    "    time.sleep(0.5)"
+)
+KERNEL_IDLE = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
+    return kernel?.status === 'idle';
+}"""
+# When each run's row first showed in the sidebar, and with which status (ms since epoch).
+WATCH_ROWS = """(sidebar) => {
+    window.__mlopsSeen = {};
+    const note = () => {
+        for (const row of document.querySelectorAll(sidebar + ' tr[data-run-id]')) {
+            const id = row.dataset.runId;
+            if (!(id in window.__mlopsSeen)) {
+                window.__mlopsSeen[id] = { at: Date.now(), status: row.dataset.status };
+            }
+        }
+    };
+    note();
+    new MutationObserver(note).observe(document.querySelector(sidebar), {
+        subtree: true, childList: true, attributes: true });
+}"""
 
 
 @pytest.fixture(scope="module")
 def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("lab-root")
     runs = populate(root)
+    write_notebook(root / "live.ipynb", "%load_ext jupyter_mlops", LIVE_CELL)
     server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
     server.runs = runs
     yield server
@@ -170,3 +200,51 @@ def test_the_chart_text_follows_the_theme(page: Any, lab: Lab) -> None:
     # dark text on the light theme, light text on the dark one
     assert brightness(light) < 0.3 < 0.7 < brightness(dark), (light, dark)
     use_theme(page, "light")
+
+
+def test_a_running_cell_shows_up_and_streams_without_a_click(page: Any, lab: Lab) -> None:
+    reset(page)
+    baseline = lab.runs["baseline"]
+    select(page, baseline)
+    wrapper = f"{SIDEBAR} .jp-mlops-table-wrapper"
+    page.eval_on_selector(wrapper, "e => { e.scrollLeft = 40; }")
+    scrolled = page.eval_on_selector(wrapper, "e => e.scrollLeft")
+    assert scrolled > 0  # the table is wider than the sidebar
+    page.evaluate(WATCH_ROWS, SIDEBAR)
+    before = {run["id"] for run in lab.api("runs?limit=1000")["runs"]}
+
+    command(page, "docmanager:open", {"path": "live.ipynb"})
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    command(page, "notebook:run-all-cells")
+    running = page.locator(f'{SIDEBAR} tr[data-run-id][data-status="running"]')
+    expect(running).to_have_count(1, timeout=60_000)  # no click on refresh
+    live = running.get_attribute("data-run-id")
+    assert live not in before
+    seen = page.evaluate("(id) => window.__mlopsSeen[id]", live)
+    assert seen["status"] == "running"
+    started = lab.api(f"runs/{live}")["started_at"]
+    print(f"live run {live}: row shown {seen['at'] / 1000 - float(started):.2f} s after it started")
+    # what the user was doing is untouched by the refreshes
+    expect(row(page, baseline).locator("input[type=checkbox]")).to_be_checked()
+    assert page.eval_on_selector(wrapper, "e => e.scrollLeft") == scrolled
+
+    command(page, "jupyter-mlops:open-run", {"id": live, "path": ""})
+    detail = page.locator(f'.jp-mlops-detail-body[data-run-id="{live}"]')
+    note = detail.locator('textarea[aria-label="Note"]')
+    note.fill("half-written thought")
+    points = detail.locator('.jp-mlops-metric[data-metric="loss"] svg .mark-symbol path')
+    expect(points.first).to_be_visible()
+    first = points.count()
+    assert first < LIVE_STEPS
+    expect(detail.locator(".jp-mlops-status")).to_contain_text("running")
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length > n",
+        arg=[
+            f'.jp-mlops-detail-body[data-run-id="{live}"] .jp-mlops-metric[data-metric="loss"] svg .mark-symbol path',
+            first,
+        ],
+    )  # the chart grows while the run runs
+    expect(detail.locator(".jp-mlops-status")).to_contain_text("finished", timeout=60_000)
+    expect(points).to_have_count(LIVE_STEPS)
+    expect(row(page, live)).to_have_attribute("data-status", "finished")
+    expect(note).to_have_value("half-written thought")  # the refreshes kept the draft

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_mlops.widgets.theme import theme_follower, theme_layout
+from jupyter_mlops.widgets.theme import follow_theme, theme_layout, theme_probe
 
 
 def test_a_dark_page_gets_the_dark_template_with_its_own_colours() -> None:
@@ -22,15 +22,17 @@ def test_a_page_without_theme_variables_still_gets_a_template() -> None:
     assert theme_layout({"dark": False, "background": ""}) == {"template": "plotly_white"}
 
 
-def test_the_follower_restyles_the_figure_when_the_theme_changes() -> None:
+def test_a_chart_takes_the_theme_and_follows_its_changes() -> None:
     go = pytest.importorskip("plotly.graph_objects")
     pytest.importorskip("anywidget")
-    figure = go.FigureWidget()
-    probe = theme_follower(figure)
+    probe = theme_probe()
     probe.theme = {"dark": True, "background": "#111", "text": "#eee", "grid": "#333"}
+    figure = go.FigureWidget()
+    follow_theme(figure, probe)
     assert figure.layout.paper_bgcolor == "#111"
     assert figure.layout.font.color == "#eee"
     assert figure.layout.template.layout.paper_bgcolor == "rgb(17,17,17)"  # plotly_dark's
     probe.theme = {"dark": False, "background": "white", "text": "#222", "grid": "#ddd"}
-    assert figure.layout.paper_bgcolor == "white"
-    assert figure.layout.template.layout.paper_bgcolor == "white"  # plotly_white's
+    assert figure.layout.paper_bgcolor == figure.layout.plot_bgcolor == "white"
+    assert figure.layout.font.color == "#222"
+    assert figure.layout.yaxis.gridcolor == "#ddd"

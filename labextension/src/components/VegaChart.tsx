@@ -2,6 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import type { TopLevelSpec } from 'vega-lite';
 
 import { tooltipTheme, useChartTheme } from '../chartTheme';
+import { ChartPlaceholder } from './Loading';
 
 /**
  * A Vega-Lite chart. vega-embed loads on first use, so the sidebar opens without it.
@@ -12,6 +13,7 @@ export function VegaChart(props: {
 }): React.ReactElement {
   const ref = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [drawn, setDrawn] = useState(false);
   const config = useChartTheme();
 
   useEffect(() => {
@@ -41,6 +43,7 @@ export function VegaChart(props: {
             result.finalize();
           };
           setProblem(null);
+          setDrawn(true);
         }
       })
       .catch((error: unknown) => {
@@ -56,6 +59,7 @@ export function VegaChart(props: {
 
   return (
     <div className="jp-mlops-chart" aria-label={props.label}>
+      {!drawn && !problem && <ChartPlaceholder label="Drawing the chart…" />}
       <div ref={ref} className="jp-mlops-chart-canvas" />
       {problem && <div className="jp-mlops-error-text">{problem}</div>}
     </div>

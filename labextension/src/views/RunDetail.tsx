@@ -21,6 +21,8 @@ import { Section } from '../components/Section';
 import { StatusBadge } from '../components/StatusBadge';
 import { TagsEditor } from '../components/TagsEditor';
 import { RunDetailModel } from '../detailModel';
+import { visibleTags } from '../edits';
+import { CommandIDs } from '../tokens';
 import { useSignal } from '../hooks';
 import { ModelView } from './ModelView';
 
@@ -73,7 +75,10 @@ function RunDetailView(props: {
         <RunActions run={run} path={path} commands={commands} />
       </header>
       {error && <ErrorBox error={error} />}
-      <RunFacts run={run} />
+      <RunFacts
+        run={run}
+        onOpen={id => void commands.execute(CommandIDs.openRun, { id, path })}
+      />
       {run.error && <RunErrorBox error={run.error} />}
       <Section title="Params" count={Object.keys(run.params).length}>
         <KeyValueTable values={run.params} empty="no params" />
@@ -86,7 +91,7 @@ function RunDetailView(props: {
           <KeyValueTable values={run.outputs} empty="no outputs" />
         </Section>
       )}
-      <Section title="Tags" count={Object.keys(run.tags).length}>
+      <Section title="Tags" count={Object.keys(visibleTags(run.tags)).length}>
         <TagsEditor
           tags={run.tags}
           onSave={tags => void model.save({ tags })}
