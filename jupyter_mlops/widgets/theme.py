@@ -44,25 +44,38 @@ LIGHT_TEMPLATE = "plotly_white"
 DARK_TEMPLATE = "plotly_dark"
 
 
-def theme_layout(theme: dict[str, Any]) -> dict[str, Any]:
-    """The plotly layout changes for a theme as the browser reported it (``dark``, and the
-    page's ``background``, ``text`` and ``grid`` colours when it has them)."""
-    layout: dict[str, Any] = {"template": DARK_TEMPLATE if theme.get("dark") else LIGHT_TEMPLATE}
+def theme_template(theme: dict[str, Any]) -> str:
+    """The plotly template for a theme as the browser reported it (``{}``: not known yet)."""
+    return DARK_TEMPLATE if theme.get("dark") else LIGHT_TEMPLATE
+
+
+def theme_colours(theme: dict[str, Any]) -> dict[str, Any]:
+    """Layout colours from the page's ``background``, ``text`` and ``grid``: laid over the
+    template, and all a drawn chart needs to follow a later theme change (a template sent to a
+    chart already on screen is not redrawn by plotly's widget)."""
     background, text, grid = (str(theme.get(key) or "") for key in ("background", "text", "grid"))
+    layout: dict[str, Any] = {}
     if background:
         layout["paper_bgcolor"] = background
         layout["plot_bgcolor"] = background
     if text:
         layout["font"] = {"color": text}
     if grid:
-        layout["xaxis"] = {"gridcolor": grid, "zerolinecolor": grid}
-        layout["yaxis"] = {"gridcolor": grid, "zerolinecolor": grid}
+        axis = {"gridcolor": grid, "zerolinecolor": grid, "linecolor": grid}
+        layout["xaxis"] = axis
+        layout["yaxis"] = dict(axis)
     return layout
 
 
-def theme_follower(figure: Any) -> Any:
-    """A hidden widget to display beside ``figure`` that restyles it for the page's theme, now
-    and after every theme change (an ``anywidget``, which plotly's ``FigureWidget`` needs too)."""
+def theme_layout(theme: dict[str, Any]) -> dict[str, Any]:
+    """The layout of a new chart for a theme: its template and the page's colours."""
+    return {"template": theme_template(theme), **theme_colours(theme)}
+
+
+def theme_probe() -> Any:
+    """A hidden widget whose ``theme`` trait (``dark``, ``background``, ``text``, ``grid``)
+    follows the page's theme once it is displayed (an ``anywidget``, which plotly's
+    ``FigureWidget`` needs too)."""
     import anywidget
     import traitlets
 
@@ -72,13 +85,19 @@ def theme_follower(figure: Any) -> Any:
 
     probe = ThemeProbe()
     probe.add_class("mlops-theme-probe")
-
-    def restyle(change: dict[str, Any]) -> None:
-        with figure.batch_update():
-            figure.update_layout(**theme_layout(change["new"]))
-
-    probe.observe(restyle, names="theme")
     return probe
 
 
-__all__ = ["theme_follower", "theme_layout"]
+def follow_theme(figure: Any, probe: Any) -> None:
+    """Style ``figure`` for the probe's theme now, and again at every theme change."""
+    if probe.theme:
+        figure.update_layout(**theme_layout(probe.theme))
+
+    def restyle(change: dict[str, Any]) -> None:
+        with figure.batch_update():
+            figure.update_layout(**theme_colours(change["new"]))
+
+    probe.observe(restyle, names="theme")
+
+
+__all__ = ["follow_theme", "theme_colours", "theme_layout", "theme_probe", "theme_template"]

@@ -29,6 +29,7 @@ import { CommandIDs, SIDEBAR_ID } from './tokens';
 import { CompareWidget } from './views/CompareView';
 import { RerunForm } from './views/RerunForm';
 import { RunDetailWidget } from './views/RunDetail';
+import { RunDetailPanel } from './views/RunDetailPanel';
 import { snapshotWidget } from './views/snapshot';
 
 export interface ICommandContext {
@@ -128,7 +129,7 @@ export function addCommands(ctx: ICommandContext): void {
       if (!widget || widget.isDisposed) {
         const detail = new RunDetailModel({ api, path, runId: id });
         const content = new RunDetailWidget({ model: detail, commands });
-        const view = new MainAreaWidget({ content });
+        const view = new RunDetailPanel(content);
         view.id = `jupyter-mlops-run-${id}-${++opened}`;
         view.title.label = `Run ${id}`;
         view.title.icon = runsIcon;

@@ -22,6 +22,8 @@ export interface IRunDetailState {
   readonly series: Readonly<Record<string, IMetricSeries>>;
   /** Why a metric's history could not be fetched, by key. */
   readonly seriesErrors: Readonly<Record<string, string>>;
+  /** The note was edited and not saved yet (closing the tab asks first). */
+  readonly noteUnsaved: boolean;
 }
 
 export namespace RunDetailModel {
@@ -47,7 +49,8 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
         error: null,
         revision: 0,
         series: {},
-        seriesErrors: {}
+        seriesErrors: {},
+        noteUnsaved: false
       },
       options.pollInterval ?? 1000
     );
@@ -109,6 +112,13 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
       }
     }
   }
+
+  /** The note editor's text differs (true) or no longer differs from the stored note. */
+  readonly setNoteUnsaved = (unsaved: boolean): void => {
+    if (!this.isDisposed && unsaved !== this.state.noteUnsaved) {
+      this.update({ noteUnsaved: unsaved });
+    }
+  };
 
   /** The content of one of the run's artifacts. */
   async artifact(name: string): Promise<Blob> {

@@ -31,6 +31,7 @@ import { watchTheme } from './chartTheme';
 import { addCommands } from './commands';
 import { runsIcon } from './icons';
 import { RunsModel } from './model';
+import { followRunLinks } from './runLinks';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
 import { RunsPanel } from './views/RunsPanel';
@@ -123,6 +124,7 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
       editorServices,
       restorer
     });
+    followRunLinks(app, tracker);
     app.docRegistry.addWidgetExtension(
       'Notebook',
       new TrackCellButton(app.commands)
@@ -132,7 +134,7 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
       const follow = (): void => {
         const current = tracker.currentWidget;
         if (current) {
-          void model.setPath(PathExt.dirname(current.context.localPath));
+          void model.followNotebook(PathExt.dirname(current.context.localPath));
         }
       };
       tracker.currentChanged.connect(() => {

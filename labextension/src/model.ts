@@ -105,6 +105,37 @@ export class RunsModel extends PollingModel<IRunsState> {
     return this._selected;
   }
 
+  /** The folder of the active notebook, if any; the store shown unless one was picked. */
+  get notebookPath(): string | null {
+    return this._notebookPath;
+  }
+
+  /** Whether a store was picked by hand (the active notebook's is then not followed). */
+  get pinned(): boolean {
+    return this._pinned;
+  }
+
+  /** The active notebook changed: show its folder's store, unless one was picked. */
+  async followNotebook(path: string): Promise<void> {
+    this._notebookPath = path;
+    if (!this._pinned) {
+      await this.setPath(path);
+    } else {
+      this.update({}); // the picker offers the notebook's store again
+    }
+  }
+
+  /** Show the store of a folder picked by hand; null goes back to following the notebook. */
+  async pickStore(path: string | null): Promise<void> {
+    this._pinned = path !== null;
+    const target = path ?? this._notebookPath ?? '';
+    if (target === this.state.path) {
+      this.update({});
+      return;
+    }
+    await this.setPath(target);
+  }
+
   /** Show the store of another directory (the active notebook's). */
   async setPath(path: string): Promise<void> {
     if (path === this.state.path) {
@@ -300,6 +331,8 @@ export class RunsModel extends PollingModel<IRunsState> {
     return true;
   }
 
+  private _notebookPath: string | null = null;
+  private _pinned = false;
   private _selected = new Set<string>();
   private _expected = new Set<string>();
   private _columnsTouched = false;

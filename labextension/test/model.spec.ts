@@ -247,6 +247,28 @@ describe('RunsModel', () => {
     model.dispose();
   });
 
+  it('follows the active notebook until a store is picked, and again when asked', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const model = new RunsModel({ api });
+    model.setVisible(true);
+    await model.followNotebook('project/nb');
+    expect(model.state.path).toBe('project/nb');
+    await model.pickStore('');
+    expect(model.state.path).toBe('');
+    expect(model.pinned).toBe(true);
+    await model.followNotebook('elsewhere'); // another notebook: the picked store stays
+    expect(model.state.path).toBe('');
+    expect(model.notebookPath).toBe('elsewhere');
+    await model.pickStore(null);
+    expect(model.state.path).toBe('elsewhere');
+    expect(model.pinned).toBe(false);
+    const paths = runRequests(requests).map(r =>
+      r.url.searchParams.get('path')
+    );
+    expect(paths).toContain('elsewhere');
+    model.dispose();
+  });
+
   it('tracks the selection and clears it for another folder', async () => {
     const { api } = server(() => [run('a'), run('b')]);
     const model = new RunsModel({ api });

@@ -101,6 +101,7 @@ function RunDetailView(props: {
         <NoteEditor
           note={run.note}
           onSave={note => void model.save({ note })}
+          onUnsaved={model.setNoteUnsaved}
         />
       </Section>
       <Section title="Artifacts" count={run.artifacts.length}>

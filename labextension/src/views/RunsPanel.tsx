@@ -13,6 +13,7 @@ import { Pager } from '../components/Pager';
 import { RunsTable } from '../components/RunsTable';
 import { SelectionBar } from '../components/SelectionBar';
 import { StoreProblem } from '../components/StoreProblem';
+import { StorePicker } from '../components/StorePicker';
 import { useSignal } from '../hooks';
 import { RunsModel } from '../model';
 import { SIDEBAR_ID } from '../tokens';
@@ -66,6 +67,7 @@ function RunsView(props: {
         <span className="jp-mlops-store" title={state.store}>
           {state.path ? `/${state.path}` : '/'}
         </span>
+        <StorePicker model={model} />
         <button
           className="jp-mlops-button jp-mlops-icon-button"
           title="Refresh"
