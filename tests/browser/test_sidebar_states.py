@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from jupyter_mlops.store import forget_stores, open_store
+from jupyter_mlops.store.entities import ExecutedCell
 from tests.browser.test_sidebar import (
     SIDEBAR,
     command,
@@ -28,8 +30,9 @@ from tests.support.contrast import MINIMUM, text_pairs, unreadable
 
 pytestmark = pytest.mark.slow
 
+LONG_CELL = "\n".join(f"step_{i} = {i}" for i in range(9))
 THEMES = {"light": "JupyterLab Light", "dark": "JupyterLab Dark"}
-LIVE_STEPS = 12
+LIVE_STEPS = 30
 LIVE_CELL = (
     "%%track --name live\n"
     "import time\n"
@@ -37,7 +40,7 @@ LIVE_CELL = (
     "lr = 0.3\n"
     f"for step in range({LIVE_STEPS}):\n"
     "    mlops.log_metric('loss', 1.0 / (step + 1), step=step)\n"
-    "    time.sleep(0.5)"
+    "    time.sleep(0.4)"
 )
 KERNEL_IDLE = """() => {
     const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
@@ -65,6 +68,13 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
     root = tmp_path_factory.mktemp("lab-root")
     runs = populate(root)
     write_notebook(root / "live.ipynb", "%load_ext jupyter_mlops", LIVE_CELL)
+    store = open_store(str(root / ".mlops"))
+    store.set_execution_record(
+        runs["wider"],
+        [ExecutedCell(0, 1, "h9", LONG_CELL, out_of_order=False, stale=False)],
+    )
+    store.update_run(runs["wider"], tags={"rerun_of": runs["baseline"], "mlops.snapshot": "kept"})
+    forget_stores()
     server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
     server.runs = runs
     yield server
@@ -163,6 +173,8 @@ def test_every_text_is_readable_in_both_themes(page: Any, lab: Lab, shots: Any, 
     command(page, "docmanager:open", {"path": "broken/notes.ipynb"})
     problem = page.locator(f"{SIDEBAR} .jp-mlops-problem")
     expect(problem).to_be_visible()
+    text = problem.inner_text()
+    assert "sqlalchemy" not in text.lower() and "[SQL:" not in text and "Traceback" not in text
     measured += assert_readable(page, f"the broken-store panel ({theme})", SIDEBAR)
     shots.take(page.locator(SIDEBAR), f"broken-store-{theme}", publish=True)
     command(page, "docmanager:open", {"path": "train.ipynb"})
@@ -220,6 +232,14 @@ def test_a_running_cell_shows_up_and_streams_without_a_click(page: Any, lab: Lab
     expect(running).to_have_count(1, timeout=60_000)  # no click on refresh
     live = running.get_attribute("data-run-id")
     assert live not in before
+    command(page, "jupyter-mlops:open-run", {"id": live, "path": ""})
+    detail = page.locator(f'.jp-mlops-detail-body[data-run-id="{live}"]')
+    note = detail.locator('textarea[aria-label="Note"]')
+    note.fill("half-written thought")
+    points = detail.locator('.jp-mlops-metric[data-metric="loss"] svg .mark-symbol path')
+    expect(points.first).to_be_visible()
+    first = points.count()
+    print(f"live run: the detail first drew {first} of {LIVE_STEPS} points")
     seen = page.evaluate("(id) => window.__mlopsSeen[id]", live)
     assert seen["status"] == "running"
     started = lab.api(f"runs/{live}")["started_at"]
@@ -228,23 +248,128 @@ def test_a_running_cell_shows_up_and_streams_without_a_click(page: Any, lab: Lab
     expect(row(page, baseline).locator("input[type=checkbox]")).to_be_checked()
     assert page.eval_on_selector(wrapper, "e => e.scrollLeft") == scrolled
 
-    command(page, "jupyter-mlops:open-run", {"id": live, "path": ""})
-    detail = page.locator(f'.jp-mlops-detail-body[data-run-id="{live}"]')
-    note = detail.locator('textarea[aria-label="Note"]')
-    note.fill("half-written thought")
-    points = detail.locator('.jp-mlops-metric[data-metric="loss"] svg .mark-symbol path')
-    expect(points.first).to_be_visible()
-    first = points.count()
-    assert first < LIVE_STEPS
-    expect(detail.locator(".jp-mlops-status")).to_contain_text("running")
-    page.wait_for_function(
-        "([selector, n]) => document.querySelectorAll(selector).length > n",
-        arg=[
-            f'.jp-mlops-detail-body[data-run-id="{live}"] .jp-mlops-metric[data-metric="loss"] svg .mark-symbol path',
-            first,
-        ],
-    )  # the chart grows while the run runs
     expect(detail.locator(".jp-mlops-status")).to_contain_text("finished", timeout=60_000)
     expect(points).to_have_count(LIVE_STEPS)
     expect(row(page, live)).to_have_attribute("data-status", "finished")
     expect(note).to_have_value("half-written thought")  # the refreshes kept the draft
+
+    # closing the tab with an unsaved note asks first
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text="Run: live")
+    tab.locator(".lm-TabBar-tabCloseIcon").click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog).to_contain_text("Discard the unsaved note?")
+    dialog.get_by_role("button", name="Keep editing").click()
+    expect(note).to_have_value("half-written thought")
+    tab.locator(".lm-TabBar-tabCloseIcon").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Discard").click()
+    expect(detail).to_have_count(0)
+
+    # the run id in the cell's summary opens the run
+    link = page.locator(f'.jp-NotebookPanel:visible [data-mlops-open-run="{live}"]')
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator(f'.jp-mlops-detail-body[data-run-id="{live}"]')).to_be_visible()
+
+
+def test_states_links_and_dialogs(page: Any, lab: Lab) -> None:
+    reset(page)
+    baseline, wider = lab.runs["baseline"], lab.runs["wider"]
+    # placeholders: what the page showed while things loaded
+    page.evaluate(
+        """() => { window.__mlopsShown = new Set();
+        new MutationObserver(() => {
+            for (const s of ['.jp-mlops-loading-bar', '.jp-mlops-chart-placeholder']) {
+                if (document.querySelector(s)) { window.__mlopsShown.add(s); }
+            }
+        }).observe(document.body, { subtree: true, childList: true }); }"""
+    )
+    page.select_option(".jp-mlops-experiment-select", "other")
+    expect(row(page, baseline)).to_have_count(0)
+    page.select_option(".jp-mlops-experiment-select", "")
+    command(page, "jupyter-mlops:open-run", {"id": wider, "path": ""})
+    detail = page.locator(f'.jp-mlops-detail-body[data-run-id="{wider}"]')
+    expect(
+        detail.locator('.jp-mlops-metric[data-metric="loss"] svg .mark-line path')
+    ).to_have_count(1)
+    shown = page.evaluate("() => [...window.__mlopsShown]")
+    assert set(shown) == {".jp-mlops-loading-bar", ".jp-mlops-chart-placeholder"}, shown
+    expect(detail.locator(".jp-mlops-chart-placeholder")).to_have_count(0)
+
+    # internal tags are hidden and survive an edit; rerun_of opens the run it re-runs
+    tags = detail.locator(".jp-mlops-tag-list")
+    expect(tags).to_contain_text("rerun_of")
+    expect(tags).not_to_contain_text("mlops.snapshot")
+    detail.locator('input[aria-label="Tag name"]').fill("mlops.mine")
+    detail.get_by_role("button", name="Add tag").click()
+    expect(detail.locator(".jp-mlops-tags [role=alert]")).to_contain_text("kept by jupyter-mlops")
+    detail.locator('input[aria-label="Tag name"]').fill("team")
+    detail.locator('input[aria-label="Tag value"]').fill("a")
+    detail.get_by_role("button", name="Add tag").click()
+    expect(tags).to_contain_text("team")
+    assert lab.api(f"runs/{wider}")["tags"]["mlops.snapshot"] == "kept"
+
+    # a long executed cell expands
+    source = detail.locator(".jp-mlops-execution-record .jp-mlops-source")
+    folded = source.evaluate("e => e.clientHeight")
+    detail.get_by_role("button", name="Show all 9 lines").click()
+    expect(source).to_contain_text("step_8 = 8")
+    assert source.evaluate("e => e.clientHeight") > folded
+
+    detail.locator(f'.jp-mlops-facts .jp-mlops-run-link[data-run-id="{baseline}"]').click()
+    expect(page.locator(f'.jp-mlops-detail-body[data-run-id="{baseline}"]')).to_be_visible()
+
+    # a bad tag keeps asking, saying why, with what was typed
+    select(page, lab.runs["sgd"])
+    page.locator(".jp-mlops-selection-bar button", has_text="Tag").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill("nonsense")
+    dialog.locator(".jp-mod-accept").click()
+    expect(dialog).to_contain_text('"nonsense" is not a tag')
+    expect(dialog.locator("input")).to_have_value("nonsense")
+    dialog.locator("input").fill("stage=dev")
+    dialog.locator(".jp-mod-accept").click()
+    expect(dialog).to_have_count(0)
+    expect(row(page, lab.runs["sgd"])).to_have_count(1)
+    page.wait_for_function(
+        "async (id) => { const r = await fetch(`${window.jupyterapp.serviceManager.serverSettings.baseUrl}"
+        "mlops/api/runs/${id}`, { headers: { Authorization: `token ${window.jupyterapp"
+        ".serviceManager.serverSettings.token}` } }); return (await r.json()).tags.stage === 'dev'; }",
+        arg=lab.runs["sgd"],
+    )
+
+    # compare and detail tabs come back after a reload
+    select(page, wider)
+    page.locator(".jp-mlops-compare-button").click()
+    expect(page.locator(".jp-mlops-compare-body:visible")).to_be_visible()
+    page.reload()
+    page.wait_for_selector("#jp-main-dock-panel")
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:open')"
+    )
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+    expect(tabs.filter(has_text="Compare 2 runs")).to_have_count(1)
+    expect(tabs.filter(has_text="Run: baseline")).to_have_count(1)
+    expect(tabs.filter(has_text="Run: wider")).to_have_count(1)
+    expect(page.locator(".jp-mlops-compare-body:visible")).to_contain_text("Comparing 2 runs")
+
+
+def test_a_store_picked_by_hand_stays_until_the_notebook_is_followed_again(
+    page: Any, lab: Lab
+) -> None:
+    reset(page)
+    command(page, "docmanager:open", {"path": "broken/notes.ipynb"})
+    problem = page.locator(f"{SIDEBAR} .jp-mlops-problem")
+    expect(problem).to_be_visible()
+    picker = page.locator(f"{SIDEBAR} .jp-mlops-store-picker")
+    picker.select_option(label="Server root: /")
+    expect(problem).to_have_count(0)
+    expect(row(page, lab.runs["baseline"])).to_have_count(1)
+    command(page, "docmanager:open", {"path": "live.ipynb"})
+    command(page, "docmanager:open", {"path": "broken/notes.ipynb"})
+    expect(page.locator(f"{SIDEBAR} .jp-mlops-store")).to_have_text("/")
+    expect(row(page, lab.runs["baseline"])).to_have_count(1)
+    picker.select_option(label="Active notebook’s: /broken")
+    expect(problem).to_be_visible()
+    picker.select_option(label="Server root: /")
+    expect(problem).to_have_count(0)
