@@ -214,7 +214,7 @@ def test_the_chart_text_follows_the_theme(page: Any, lab: Lab) -> None:
     use_theme(page, "light")
 
 
-def test_a_running_cell_shows_up_and_streams_without_a_click(page: Any, lab: Lab) -> None:
+def test_a_running_cell_shows_up_without_a_click_keeping_what_the_user_did(page: Any, lab: Lab) -> None:
     reset(page)
     baseline = lab.runs["baseline"]
     select(page, baseline)
