@@ -14,6 +14,7 @@ import pytest
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store.entities import ExecutedCell
 from tests.browser.test_sidebar import (
+    KERNEL_IDLE,
     SIDEBAR,
     command,
     expect,
@@ -42,10 +43,6 @@ LIVE_CELL = (
     "    mlops.log_metric('loss', 1.0 / (step + 1), step=step)\n"
     "    time.sleep(0.4)"
 )
-KERNEL_IDLE = """() => {
-    const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
-    return kernel?.status === 'idle';
-}"""
 # When each run's row first showed in the sidebar, and with which status (ms since epoch).
 WATCH_ROWS = """(sidebar) => {
     window.__mlopsSeen = {};
@@ -214,7 +211,9 @@ def test_the_chart_text_follows_the_theme(page: Any, lab: Lab) -> None:
     use_theme(page, "light")
 
 
-def test_a_running_cell_shows_up_without_a_click_keeping_what_the_user_did(page: Any, lab: Lab) -> None:
+def test_a_running_cell_shows_up_without_a_click_keeping_what_the_user_did(
+    page: Any, lab: Lab
+) -> None:
     reset(page)
     baseline = lab.runs["baseline"]
     select(page, baseline)
