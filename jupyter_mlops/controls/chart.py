@@ -44,7 +44,9 @@ class PanelChart(w.VBox):
         self.param.add_class("mlops-controls-param")
         self.figure: Any = None
         self.message = w.HTML("")
-        self.chart_box = w.Box([])
+        # shown from the start, so the page's theme is known before the chart is drawn
+        self._probe = _theme_probe()
+        self.chart_box = w.Box([self._probe] if self._probe is not None else [])
         self.chart_box.add_class("mlops-controls-chart")
         self._runs: Sequence[Run] = ()
         self._drawing = False
@@ -127,6 +129,7 @@ class PanelChart(w.VBox):
     def _figure(self) -> Any:
         if self.figure is None:
             from ..widgets.charts import new_figure
+            from ..widgets.theme import follow_theme
 
             figure = new_figure(y_title="")
             figure.update_layout(
@@ -146,8 +149,19 @@ class PanelChart(w.VBox):
                 line={"color": "#9aa0a6", "width": 1},
             )
             self.figure = figure
-            self.chart_box.children = (figure,)
+            if self._probe is not None:
+                follow_theme(figure, self._probe)  # the notebook's light or dark theme
+            self.chart_box.children = (*self.chart_box.children, figure)
         return self.figure
+
+
+def _theme_probe() -> Any:
+    try:
+        from ..widgets.theme import theme_probe
+
+        return theme_probe()
+    except ImportError:  # no anywidget: no plotly chart either, the panel says so
+        return None
 
 
 __all__ = ["PanelChart"]

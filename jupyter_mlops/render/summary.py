@@ -20,12 +20,21 @@ def summary_text(summary: Any) -> str:
     return head + (f" · {items}" if items else "")
 
 
+def run_link(run_id: str) -> str:
+    """The run id as a link that JupyterLab's jupyter-mlops extension opens in its sidebar
+    (it picks up ``data-mlops-open-run``; elsewhere it is the id, underlined)."""
+    run_id = escape(run_id)
+    return (f"<a class=\"jupyter-mlops-run-link\" data-mlops-open-run=\"{run_id}\" role=\"button\" "
+            f"tabindex=\"0\" title=\"Open run {run_id} in the MLOps sidebar\" "
+            f"style=\"cursor: pointer; text-decoration: underline\"><code>{run_id}</code></a>")
+
+
 def summary_html(summary: Any) -> str:
     colour = STATUS_COLOURS.get(summary.status, NEUTRAL)
     if summary.attached:
-        head = f"logged to run <code>{escape(summary.run_id)}</code> ({escape(summary.name)})"
+        head = f"logged to run {run_link(summary.run_id)} ({escape(summary.name)})"
     else:
-        head = (f"run <code>{escape(summary.run_id)}</code> ({escape(summary.name)}) "
+        head = (f"run {run_link(summary.run_id)} ({escape(summary.name)}) "
                 f"<b style=\"color: {colour}\">{escape(summary.status)}</b> "
                 f"in {escape(format_duration(summary.duration))}")
     items = " ".join(f"<code>{escape(key)}={escape(format_value(value))}</code>"
@@ -39,4 +48,4 @@ def summary_bundle(summary: Any) -> dict[str, str]:
     return {"text/plain": summary_text(summary), "text/html": summary_html(summary)}
 
 
-__all__ = ["summary_bundle", "summary_html", "summary_text"]
+__all__ = ["run_link", "summary_bundle", "summary_html", "summary_text"]

@@ -2,14 +2,15 @@
  * The `jupyter-mlops:*` commands: open a run, compare, re-run, delete, tag, open a
  * snapshot, and insert `%%track` into the active notebook cell.
  */
-import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import {
   Dialog,
   ICommandPalette,
   InputDialog,
   MainAreaWidget,
   Notification,
-  showDialog
+  showDialog,
+  WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
@@ -19,7 +20,7 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { asApiError, MlopsApi } from './api';
 import { CompareModel } from './compareModel';
 import { RunDetailModel } from './detailModel';
-import { LOAD_EXTENSION, parseTag, withTrackMagic } from './edits';
+import { LOAD_EXTENSION, parseTag, tagProblem, withTrackMagic } from './edits';
 import { runsIcon } from './icons';
 import { showInMainArea } from './mainArea';
 import { RunsModel } from './model';
@@ -28,6 +29,7 @@ import { CommandIDs, SIDEBAR_ID } from './tokens';
 import { CompareWidget } from './views/CompareView';
 import { RerunForm } from './views/RerunForm';
 import { RunDetailWidget } from './views/RunDetail';
+import { RunDetailPanel } from './views/RunDetailPanel';
 import { snapshotWidget } from './views/snapshot';
 
 export interface ICommandContext {
@@ -38,6 +40,8 @@ export interface ICommandContext {
   palette: ICommandPalette | null;
   rendermime: IRenderMimeRegistry | null;
   editorServices: IEditorServices | null;
+  /** Reopens the run and compare tabs that were open when the page was reloaded. */
+  restorer?: ILayoutRestorer | null;
 }
 
 const CATEGORY = 'MLOps';
@@ -58,6 +62,30 @@ export function addCommands(ctx: ICommandContext): void {
   const { commands, shell } = app;
   const details = new Map<string, MainAreaWidget<RunDetailWidget>>();
   let opened = 0;
+  const detailTabs = new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
+    namespace: 'jupyter-mlops-run'
+  });
+  const compareTabs = new WidgetTracker<MainAreaWidget<CompareWidget>>({
+    namespace: 'jupyter-mlops-compare'
+  });
+  void ctx.restorer?.restore(detailTabs, {
+    command: CommandIDs.openRun,
+    args: widget => ({
+      id: widget.content.model.state.runId,
+      path: widget.content.model.state.path
+    }),
+    name: widget =>
+      `${widget.content.model.state.path}:${widget.content.model.state.runId}`
+  });
+  void ctx.restorer?.restore(compareTabs, {
+    command: CommandIDs.compare,
+    args: widget => ({
+      ids: [...widget.content.model.state.ids],
+      path: widget.content.model.state.path
+    }),
+    name: widget =>
+      `${widget.content.model.state.path}:${widget.content.model.state.ids.join(',')}`
+  });
 
   const pathOf = (args: ReadonlyPartialJSONObject): string =>
     typeof args['path'] === 'string' ? args['path'] : model.state.path;
@@ -101,7 +129,7 @@ export function addCommands(ctx: ICommandContext): void {
       if (!widget || widget.isDisposed) {
         const detail = new RunDetailModel({ api, path, runId: id });
         const content = new RunDetailWidget({ model: detail, commands });
-        const view = new MainAreaWidget({ content });
+        const view = new RunDetailPanel(content);
         view.id = `jupyter-mlops-run-${id}-${++opened}`;
         view.title.label = `Run ${id}`;
         view.title.icon = runsIcon;
@@ -118,6 +146,7 @@ export function addCommands(ctx: ICommandContext): void {
         widget = view;
         details.set(key, widget);
         widget.disposed.connect(() => details.delete(key));
+        void detailTabs.add(view);
       }
       showInMainArea(shell, widget);
     }
@@ -145,6 +174,7 @@ export function addCommands(ctx: ICommandContext): void {
       widget.title.icon = runsIcon;
       widget.title.closable = true;
       showInMainArea(shell, widget);
+      void compareTabs.add(widget);
     }
   });
 
@@ -267,23 +297,30 @@ export function addCommands(ctx: ICommandContext): void {
         return;
       }
       const path = pathOf(args);
-      const answer = await InputDialog.getText({
-        title: ids.length === 1 ? 'Tag run' : `Tag ${ids.length} runs`,
-        label: 'Tag as key=value',
-        placeholder: 'stage=prod'
-      });
-      if (!answer.button.accept || !answer.value) {
-        return;
-      }
-      const tag = parseTag(answer.value);
-      if (!tag) {
-        Notification.error(
-          `"${answer.value}" is not a tag: write it as key=value, e.g. stage=prod`,
-          {
-            autoClose: 6000
-          }
-        );
-        return;
+      // a tag that cannot be added brings the dialog back with what was typed and why
+      let label = 'Tag as key=value';
+      let typed = '';
+      let tag: [string, string] | null = null;
+      while (!tag) {
+        const answer = await InputDialog.getText({
+          title: ids.length === 1 ? 'Tag run' : `Tag ${ids.length} runs`,
+          label,
+          placeholder: 'stage=prod',
+          text: typed
+        });
+        if (!answer.button.accept || !answer.value) {
+          return;
+        }
+        typed = answer.value;
+        const parsed = parseTag(typed);
+        const problem = parsed
+          ? tagProblem(parsed[0])
+          : `"${typed}" is not a tag: write it as key=value, e.g. stage=prod.`;
+        if (problem) {
+          label = problem;
+        } else {
+          tag = parsed;
+        }
       }
       try {
         for (const id of ids) {

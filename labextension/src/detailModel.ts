@@ -22,6 +22,8 @@ export interface IRunDetailState {
   readonly series: Readonly<Record<string, IMetricSeries>>;
   /** Why a metric's history could not be fetched, by key. */
   readonly seriesErrors: Readonly<Record<string, string>>;
+  /** The note was edited and not saved yet (closing the tab asks first). */
+  readonly noteUnsaved: boolean;
 }
 
 export namespace RunDetailModel {
@@ -30,7 +32,7 @@ export namespace RunDetailModel {
     /** Directory whose store holds the run. */
     path: string;
     runId: string;
-    /** Milliseconds between refreshes while the run is running (default 2000). */
+    /** Milliseconds between refreshes while the run is running (default 1000). */
     pollInterval?: number;
     /** Most points asked for each metric's chart (default 1000). */
     chartPoints?: number;
@@ -47,9 +49,10 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
         error: null,
         revision: 0,
         series: {},
-        seriesErrors: {}
+        seriesErrors: {},
+        noteUnsaved: false
       },
-      options.pollInterval ?? 2000
+      options.pollInterval ?? 1000
     );
     this.api = options.api;
     this._chartPoints = options.chartPoints ?? 1000;
@@ -67,7 +70,6 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
     if (this.isDisposed) {
       return;
     }
-    this.cancelPoll();
     const ticket = ++this._ticket;
     const { runId, path } = this.state;
     this._loading = true;
@@ -77,7 +79,7 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
     } catch (error) {
       if (ticket === this._ticket && !this.isGone()) {
         this._loading = false;
-        // a failed refresh ends the polling: nothing new is shown until the next refresh
+        // the poll retries, less and less often, until the server answers again
         this.update({ error: asApiError(error) });
       }
       return;
@@ -110,6 +112,13 @@ export class RunDetailModel extends PollingModel<IRunDetailState> {
       }
     }
   }
+
+  /** The note editor's text differs (true) or no longer differs from the stored note. */
+  readonly setNoteUnsaved = (unsaved: boolean): void => {
+    if (!this.isDisposed && unsaved !== this.state.noteUnsaved) {
+      this.update({ noteUnsaved: unsaved });
+    }
+  };
 
   /** The content of one of the run's artifacts. */
   async artifact(name: string): Promise<Blob> {

@@ -15,6 +15,33 @@ export function withTrackMagic(source: string): string {
   return `${TRACK_MAGIC}\n${source}`;
 }
 
+/** Tags that jupyter-mlops keeps for itself (`mlops.snapshot`, `mlops.controls`, ...). */
+export const INTERNAL_TAG_PREFIX = 'mlops.';
+
+export function isInternalTag(key: string): boolean {
+  return key.startsWith(INTERNAL_TAG_PREFIX);
+}
+
+/** The tags a user sees and edits: all but the internal ones. */
+export function visibleTags(
+  tags: Record<string, string>
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(tags).filter(([key]) => !isInternalTag(key))
+  );
+}
+
+/** Why a tag cannot be added as typed, or null when it can. */
+export function tagProblem(key: string): string | null {
+  if (!key.trim()) {
+    return 'A tag needs a name: write it as key=value, e.g. stage=prod.';
+  }
+  if (isInternalTag(key.trim())) {
+    return `Tags starting with "${INTERNAL_TAG_PREFIX}" are kept by jupyter-mlops itself: choose another name.`;
+  }
+  return null;
+}
+
 /** `key=value` as a tag; null when there is no key or no `=`. */
 export function parseTag(text: string): [string, string] | null {
   const index = text.indexOf('=');

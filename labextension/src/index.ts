@@ -33,6 +33,7 @@ import { addCommands } from './commands';
 import { runsIcon } from './icons';
 import { RunsModel } from './model';
 import { lineagePlugin } from './lineagePlugin';
+import { followRunLinks } from './runLinks';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
 import { StateDBMemory } from './viewMemory';
@@ -128,8 +129,10 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
       tracker,
       palette,
       rendermime,
-      editorServices
+      editorServices,
+      restorer
     });
+    followRunLinks(app, tracker);
     app.docRegistry.addWidgetExtension(
       'Notebook',
       new TrackCellButton(app.commands)
@@ -139,7 +142,7 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
       const follow = (): void => {
         const current = tracker.currentWidget;
         if (current) {
-          void model.setPath(PathExt.dirname(current.context.localPath));
+          void model.followNotebook(PathExt.dirname(current.context.localPath));
         }
       };
       tracker.currentChanged.connect(() => {

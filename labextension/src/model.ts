@@ -1,7 +1,7 @@
 /**
  * State of the runs sidebar: which store (by directory), which page of which runs,
- * the selection, and a refresh loop that runs only while runs are running and the
- * panel is visible.
+ * the selection, and a refresh loop that runs while the panel is visible, so new and
+ * changed runs show up by themselves.
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -63,7 +63,7 @@ export interface IRunsState {
 export namespace RunsModel {
   export interface IOptions {
     api: MlopsApi;
-    /** Milliseconds between refreshes while runs are running (default 2000). */
+    /** Milliseconds between refreshes while the panel is visible (default 1000). */
     pollInterval?: number;
     /** Runs per page (default 50). */
     limit?: number;
@@ -111,7 +111,7 @@ export class RunsModel extends PollingModel<IRunsState> {
         expanded: [],
         children: {}
       },
-      options.pollInterval ?? 2000
+      options.pollInterval ?? 1000
     );
     this.api = options.api;
     this._autoColumns = options.autoColumns ?? 3;
@@ -137,6 +137,37 @@ export class RunsModel extends PollingModel<IRunsState> {
   /** How many child runs each run seen in the table has (for the delete dialog). */
   childCount(id: string): number {
     return this._childCounts.get(id) ?? 0;
+  }
+
+  /** The folder of the active notebook, if any; the store shown unless one was picked. */
+  get notebookPath(): string | null {
+    return this._notebookPath;
+  }
+
+  /** Whether a store was picked by hand (the active notebook's is then not followed). */
+  get pinned(): boolean {
+    return this._pinned;
+  }
+
+  /** The active notebook changed: show its folder's store, unless one was picked. */
+  async followNotebook(path: string): Promise<void> {
+    this._notebookPath = path;
+    if (!this._pinned) {
+      await this.setPath(path);
+    } else {
+      this.update({}); // the picker offers the notebook's store again
+    }
+  }
+
+  /** Show the store of a folder picked by hand; null goes back to following the notebook. */
+  async pickStore(path: string | null): Promise<void> {
+    this._pinned = path !== null;
+    const target = path ?? this._notebookPath ?? '';
+    if (target === this.state.path) {
+      this.update({});
+      return;
+    }
+    await this.setPath(target);
   }
 
   /** Show the store of another directory (the active notebook's). */
@@ -275,13 +306,23 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   /** Load the experiments and the current page. */
   async refresh(): Promise<void> {
+    await this._load(false);
+  }
+
+  /** The poll's refresh: no loading state, and no change when the server's answer is the same. */
+  protected override async poll(): Promise<void> {
+    await this._load(true);
+  }
+
+  private async _load(quiet: boolean): Promise<void> {
     if (this.isDisposed) {
       return;
     }
-    this.cancelPoll();
     const ticket = ++this._ticket;
     const s = this.state;
-    this.update({ loading: true });
+    if (!quiet) {
+      this.update({ loading: true });
+    }
     try {
       const [page, experiments] = await Promise.all([
         this.api.runs({
@@ -303,6 +344,18 @@ export class RunsModel extends PollingModel<IRunsState> {
           this._expected.delete(run.id);
         }
       }
+      const answer = JSON.stringify([page, experiments]);
+      if (
+        quiet &&
+        answer === this._answer &&
+        !s.error &&
+        !s.filterError &&
+        !(this.nested && s.expanded.length)
+      ) {
+        this.schedule();
+        return; // nothing changed: no render, so nothing on screen moves
+      }
+      this._answer = answer;
       const shown = new Set(page.runs.map(run => run.id));
       const expanded = this.nested
         ? this.state.expanded.filter(id => shown.has(id))
@@ -336,6 +389,7 @@ export class RunsModel extends PollingModel<IRunsState> {
       if (ticket !== this._ticket || this.isGone()) {
         return;
       }
+      this._answer = '';
       const apiError = asApiError(error);
       if (apiError.parameter === 'filter') {
         this.update({ loading: false, filterError: apiError, error: null });
@@ -435,16 +489,18 @@ export class RunsModel extends PollingModel<IRunsState> {
     });
   }
 
+  /** Runs may start, change or end at any time, in any notebook or process. */
   protected shouldPoll(): boolean {
-    return (
-      this._expected.size > 0 ||
-      this._shownRuns().some(run => run.status === 'running')
-    );
+    return true;
   }
 
+  private _notebookPath: string | null = null;
+  private _pinned = false;
   private _selected = new Set<string>();
   private _expected = new Set<string>();
   private _ticket = 0;
+  /** The last answer shown, to tell whether a poll brought anything new. */
+  private _answer = '';
   private readonly _autoColumns: number;
   private readonly _memory: IViewMemory | null;
   private readonly _childCounts = new Map<string, number>();

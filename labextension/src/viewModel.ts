@@ -1,9 +1,10 @@
 /**
  * What the views' models share: a state replaced (never mutated) on each change with a
  * signal saying so, disposal, and, for models of live data, a refresh loop that runs only
- * while the view is on screen and there is something running to follow.
+ * while the view is on screen.
  */
 import { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 export abstract class ViewModel<S> implements IDisposable {
@@ -56,16 +57,34 @@ export abstract class ViewModel<S> implements IDisposable {
   private _stateChanged = new Signal<this, void>(this);
 }
 
-export abstract class PollingModel<S> extends ViewModel<S> {
-  /** `pollInterval`: milliseconds between refreshes while `shouldPoll()`. */
-  constructor(state: S, pollInterval: number) {
+export namespace PollingModel {
+  export interface IFrequency {
+    /** Milliseconds between refreshes. */
+    interval: number;
+    /** Longest wait between retries after failed refreshes (they back off up to it). */
+    max?: number;
+  }
+}
+
+/**
+ * A model of live data: while its view is visible (and the browser tab is not hidden) and
+ * `shouldPoll()`, a `Poll` refreshes it every `interval`; a failed refresh is retried less
+ * and less often, up to `max`, until one succeeds.
+ */
+export abstract class PollingModel<
+  S extends { readonly error: unknown }
+> extends ViewModel<S> {
+  constructor(state: S, frequency: number | PollingModel.IFrequency) {
     super(state);
-    this._pollInterval = pollInterval;
+    const { interval, max } =
+      typeof frequency === 'number' ? { interval: frequency } : frequency;
+    this._interval = interval;
+    this._max = max ?? 30_000;
   }
 
-  /** Whether a refresh is scheduled (something is running and the view is visible). */
+  /** Whether refreshes are scheduled (the view is visible and `shouldPoll()`). */
   get isPolling(): boolean {
-    return this._timer !== null;
+    return this._poll !== null;
   }
 
   get visible(): boolean {
@@ -88,31 +107,48 @@ export abstract class PollingModel<S> extends ViewModel<S> {
   /** Load the state from the server; implementations call `schedule()` when done. */
   abstract refresh(): Promise<void>;
 
-  /** Whether the state may change by itself on the server (a run is running). */
+  /** Whether the state may change by itself on the server. */
   protected abstract shouldPoll(): boolean;
+
+  /** One refresh of the poll (by default `refresh()`); a rejection backs the poll off. */
+  protected async poll(): Promise<void> {
+    await this.refresh();
+  }
 
   /** The view came on screen: by default it is brought up to date at once. */
   protected onShown(): void {
     void this.refresh();
   }
 
-  /** Refresh again after the interval, if the view is visible and `shouldPoll()`. */
+  /** Keep polling while the view is visible and `shouldPoll()`; stop otherwise. */
   protected schedule(): void {
-    this.cancelPoll();
     if (this.isDisposed || !this._visible || !this.shouldPoll()) {
+      this.cancelPoll();
       return;
     }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      void this.refresh();
-    }, this._pollInterval);
+    if (this._poll) {
+      return;
+    }
+    const poll = new Poll({
+      auto: false,
+      name: 'jupyter-mlops',
+      factory: async () => {
+        await this.poll();
+        if (this.state.error) {
+          throw new Error('the refresh failed: the poll backs off');
+        }
+      },
+      frequency: { interval: this._interval, backoff: true, max: this._max },
+      standby: 'when-hidden'
+    });
+    this._poll = poll;
+    void poll.schedule({ interval: this._interval, phase: 'started' });
   }
 
   protected cancelPoll(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    const poll = this._poll;
+    this._poll = null;
+    poll?.dispose();
   }
 
   protected override onDispose(): void {
@@ -120,6 +156,7 @@ export abstract class PollingModel<S> extends ViewModel<S> {
   }
 
   private _visible = false;
-  private _timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly _pollInterval: number;
+  private _poll: Poll | null = null;
+  private readonly _interval: number;
+  private readonly _max: number;
 }

@@ -1,5 +1,7 @@
+import './theme.css';
 import './base.css';
 import './reproduce.css';
 import './datamodels.css';
 import './table.css';
 import './rerun.css';
+import './states.css';

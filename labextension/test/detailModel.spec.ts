@@ -182,7 +182,7 @@ describe('RunDetailModel', () => {
     expect(runLoads(requests)).toHaveLength(2);
   });
 
-  it('keeps the last good run when a refresh fails, and stops polling', async () => {
+  it('keeps the last good run when a refresh fails, and retries less and less often', async () => {
     let answer: IRunDetail | Response = runDetail('r1', 'running');
     const { api, requests } = server(() => answer);
     const model = polled(api);
@@ -195,9 +195,18 @@ describe('RunDetailModel', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(model.state.error?.code).toBe('store_unavailable');
     expect(model.state.run?.id).toBe('r1');
+    expect(model.isPolling).toBe(true);
+    // after failures the poll backs off: far fewer than one load a second
+    await vi.advanceTimersByTimeAsync(60_000);
+    const failing = runLoads(requests).length;
+    expect(failing).toBeGreaterThan(2);
+    expect(failing).toBeLessThan(20);
+    answer = runDetail('r1', 'finished');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(model.state.error).toBeNull();
+    expect(model.state.run?.status).toBe('finished');
     expect(model.isPolling).toBe(false);
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(runLoads(requests)).toHaveLength(2);
+    model.dispose();
   });
 
   it('reports a run that cannot be loaded', async () => {

@@ -263,16 +263,18 @@ describe('RunsModel', () => {
     expect(model.state.error?.detail).toBe('cannot open the store at /x');
   });
 
-  it('refreshes only while runs are running and the panel is visible', async () => {
-    let runs = [run('a', 'running'), run('b')];
+  it('refreshes while the panel is visible, so new runs show up by themselves', async () => {
+    let runs = [run('b')];
     const { api, requests } = server(() => runs);
     const model = new RunsModel({ api, pollInterval: 1000 });
     model.setVisible(true);
     await vi.advanceTimersByTimeAsync(0);
     expect(runRequests(requests)).toHaveLength(1);
-    expect(model.isPolling).toBe(true);
+    expect(model.isPolling).toBe(true); // nothing is running, yet a run may start any time
+    runs = [run('a', 'running'), run('b')];
     await vi.advanceTimersByTimeAsync(1000);
     expect(runRequests(requests)).toHaveLength(2);
+    expect(model.state.runs.map(r => r.id)).toEqual(['a', 'b']);
 
     model.setVisible(false);
     expect(model.isPolling).toBe(false);
@@ -281,35 +283,75 @@ describe('RunsModel', () => {
 
     model.setVisible(true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(runRequests(requests)).toHaveLength(3);
+    expect(runRequests(requests)).toHaveLength(3); // caught up at once when shown
     runs = [run('a'), run('b')];
     await vi.advanceTimersByTimeAsync(1000);
-    expect(runRequests(requests)).toHaveLength(4);
-    expect(model.isPolling).toBe(false);
+    expect(model.state.runs[0]!.status).toBe('finished');
+    model.dispose();
     await vi.advanceTimersByTimeAsync(5000);
     expect(runRequests(requests)).toHaveLength(4);
+  });
+
+  it('a poll that brings nothing new changes nothing on screen, nor the selection', async () => {
+    const { api } = server(() => [run('a'), run('b')]);
+    const model = new RunsModel({ api, pollInterval: 1000 });
+    model.setVisible(true);
+    await vi.advanceTimersByTimeAsync(0);
+    model.toggleSelected('b');
+    const state = model.state;
+    let changes = 0;
+    model.stateChanged.connect(() => {
+      changes++;
+    });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(changes).toBe(0); // no loading flash, no render: scroll and editors stay put
+    expect(model.state).toBe(state);
+    expect([...model.selected]).toEqual(['b']);
     model.dispose();
   });
 
-  it('keeps refreshing after a re-run until the new run has ended', async () => {
-    let runs = [run('a')];
-    const { api, requests } = server(() => runs);
-    const model = new RunsModel({ api, pollInterval: 500 });
+  it('backs off while the server fails and recovers by itself', async () => {
+    let failing = true;
+    const { api, requests } = server(
+      () => [run('a')],
+      () =>
+        failing
+          ? json({ error: 'store_unavailable', detail: 'store gone' }, 503)
+          : null
+    );
+    const model = new RunsModel({ api, pollInterval: 1000 });
     model.setVisible(true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(model.isPolling).toBe(false);
-    model.expectRun('new');
-    expect(model.isPolling).toBe(true);
-    await vi.advanceTimersByTimeAsync(500);
-    runs = [run('new', 'running'), run('a')];
-    await vi.advanceTimersByTimeAsync(500);
-    expect(model.state.runs[0]!.id).toBe('new');
-    runs = [run('new'), run('a')];
-    await vi.advanceTimersByTimeAsync(500);
-    expect(model.isPolling).toBe(false);
-    const count = runRequests(requests).length;
-    await vi.advanceTimersByTimeAsync(3000);
-    expect(runRequests(requests)).toHaveLength(count);
+    expect(model.state.error?.code).toBe('store_unavailable');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(runRequests(requests).length).toBeLessThan(20);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(model.state.error).toBeNull();
+    expect(model.state.runs.map(r => r.id)).toEqual(['a']);
+    model.dispose();
+  });
+
+  it('follows the active notebook until a store is picked, and again when asked', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const model = new RunsModel({ api });
+    model.setVisible(true);
+    await model.followNotebook('project/nb');
+    expect(model.state.path).toBe('project/nb');
+    await model.pickStore('');
+    expect(model.state.path).toBe('');
+    expect(model.pinned).toBe(true);
+    await model.followNotebook('elsewhere'); // another notebook: the picked store stays
+    expect(model.state.path).toBe('');
+    expect(model.notebookPath).toBe('elsewhere');
+    await model.pickStore(null);
+    expect(model.state.path).toBe('elsewhere');
+    expect(model.pinned).toBe(false);
+    const paths = runRequests(requests).map(r =>
+      r.url.searchParams.get('path')
+    );
+    expect(paths).toContain('elsewhere');
+    model.dispose();
   });
 
   it('tracks the selection and clears it for another folder', async () => {

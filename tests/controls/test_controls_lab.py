@@ -6,6 +6,7 @@ The JupyterLab and Chromium helpers are the project's browser-test support (test
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,45 @@ def test_slider_run_twice_two_rows_two_points_and_the_sidebar(page: Any, lab: La
     expect(sidebar).to_be_visible()
     for run_id in (oldest, newest):
         expect(sidebar.locator(f'tr[data-run-id="{run_id}"]')).to_have_count(1)
+
+
+CHART_COLOURS = """(chart) => {
+    const paper = chart.querySelector('.main-svg');
+    const title = chart.querySelector('.gtitle');
+    return paper && title
+        ? [getComputedStyle(paper).backgroundColor, getComputedStyle(title).fill]
+        : null;
+}"""
+
+
+def brightness(css: str) -> float:
+    """0 (black) .. 1 (white) of an ``rgb()``/``rgba()`` colour."""
+    red, green, blue = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+    return (red + green + blue) / 765
+
+
+def test_the_chart_follows_the_notebook_theme(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    chart = page.locator(".jp-OutputArea .mlops-controls .mlops-controls-chart")
+    expect(chart.locator(".gtitle")).to_have_text("acc against epochs")
+    paper, title = chart.evaluate(CHART_COLOURS)
+    assert brightness(paper) > 0.9 and brightness(title) < 0.4, (paper, title)
+
+    for theme, dark in (("JupyterLab Dark", True), ("JupyterLab Light", False)):
+        page.evaluate(
+            "async (theme) => { await window.jupyterapp.commands.execute("
+            "'apputils:change-theme', { theme }); }",
+            theme,
+        )
+        page.wait_for_function(
+            "([chart, dark]) => { const paper = chart.querySelector('.main-svg');"
+            " const rgb = paper && getComputedStyle(paper).backgroundColor.match(/[\\d.]+/g);"
+            " return rgb && (Number(rgb[0]) < 60) === dark; }",
+            arg=[chart.element_handle(), dark],
+        )
+        paper, title = chart.evaluate(CHART_COLOURS)
+        if dark:  # the page's dark background and light text, not plotly's white
+            assert brightness(paper) < 0.2 and brightness(title) > 0.7, (paper, title)
+        else:
+            assert brightness(paper) > 0.9 and brightness(title) < 0.4, (paper, title)

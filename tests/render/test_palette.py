@@ -51,3 +51,14 @@ def test_rendering_imports_nothing_of_the_store() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('jupyter_mlops.store', 'sqlalchemy'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_summary_run_id_is_a_link_the_sidebar_opens() -> None:
+    from types import SimpleNamespace
+
+    summary = SimpleNamespace(
+        run_id='r"1<x>', name="n", status="finished", duration=1.0, metrics={}, attached=False
+    )
+    html = summary_html(summary)
+    assert 'data-mlops-open-run="r&quot;1&lt;x&gt;"' in html
+    assert "<code>r&quot;1&lt;x&gt;</code></a>" in html

@@ -1,6 +1,33 @@
-import React from 'react';
+import React, { useState } from 'react';
 
 import { IExecutedCell } from '../payloads';
+
+/** Lines of a cell shown before it is expanded (the rest with its button). */
+const FOLDED_LINES = 4;
+
+/** A cell's source, folded to its first lines until expanded. */
+function CellSource(props: { source: string }): React.ReactElement {
+  const [open, setOpen] = useState(false);
+  const lines = props.source.split('\n').length;
+  return (
+    <>
+      <pre className={`jp-mlops-source${open ? ' jp-mlops-expanded' : ''}`}>
+        {props.source}
+      </pre>
+      {lines > FOLDED_LINES && (
+        <button
+          className="jp-mlops-link-button jp-mlops-source-toggle"
+          aria-expanded={open}
+          onClick={() => {
+            setOpen(!open);
+          }}
+        >
+          {open ? 'Show less' : `Show all ${lines} lines`}
+        </button>
+      )}
+    </>
+  );
+}
 
 /** The cells the kernel ran up to the run, in the order it ran them, marked when stale or out of order. */
 export function ExecutionRecord(props: {
@@ -32,7 +59,7 @@ export function ExecutionRecord(props: {
                 {`[${cell.execution_count ?? ' '}]`}
               </td>
               <td>
-                <pre className="jp-mlops-source">{cell.source}</pre>
+                <CellSource source={cell.source} />
               </td>
               <td className="jp-mlops-marks">
                 {cell.stale && (

@@ -3,6 +3,7 @@ import React, { useMemo } from 'react';
 import { lineChartSpec } from '../charts';
 import { formatNumber } from '../format';
 import { IMetricSeries } from '../payloads';
+import { ChartPlaceholder } from './Loading';
 import { VegaChart } from './VegaChart';
 
 /** One metric of a run: its last value and its history over steps. */
@@ -40,6 +41,9 @@ export function MetricChart(props: {
         )}
       </div>
       {error && <div className="jp-mlops-error-text">{error}</div>}
+      {!series && !error && (
+        <ChartPlaceholder label={`Loading the history of ${metric}…`} />
+      )}
       {spec && series && series.steps.length > 1 && (
         <VegaChart spec={spec} label={`${metric} over steps`} />
       )}

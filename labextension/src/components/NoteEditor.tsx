@@ -4,11 +4,17 @@ import React, { useEffect, useState } from 'react';
 export function NoteEditor(props: {
   note: string;
   onSave: (note: string) => void;
+  /** Told whether the text differs from the stored note, each time that changes. */
+  onUnsaved?: (unsaved: boolean) => void;
 }): React.ReactElement {
   const [text, setText] = useState(props.note);
+  const { onUnsaved } = props;
   useEffect(() => {
     setText(props.note);
   }, [props.note]);
+  useEffect(() => {
+    onUnsaved?.(text !== props.note);
+  }, [text, props.note, onUnsaved]);
   return (
     <div className="jp-mlops-note">
       <textarea

@@ -3,9 +3,39 @@ import React from 'react';
 import { formatDuration, formatTime, runDuration } from '../format';
 import { IRun } from '../payloads';
 
-/** What identifies a run: id, experiment, start, duration, source and parent. */
-export function RunFacts(props: { run: IRun }): React.ReactElement {
-  const { run } = props;
+/** A run id that opens that run's detail. */
+function RunLink(props: {
+  id: string;
+  onOpen?: (id: string) => void;
+}): React.ReactElement {
+  const { id, onOpen } = props;
+  if (!onOpen) {
+    return <code>{id}</code>;
+  }
+  return (
+    <button
+      className="jp-mlops-link-button jp-mlops-run-link"
+      data-run-id={id}
+      title={`Open run ${id}`}
+      onClick={() => {
+        onOpen(id);
+      }}
+    >
+      <code>{id}</code>
+    </button>
+  );
+}
+
+/**
+ * What identifies a run: id, experiment, start, duration, source, its parent and the run
+ * it re-runs (both open that run).
+ */
+export function RunFacts(props: {
+  run: IRun;
+  onOpen?: (id: string) => void;
+}): React.ReactElement {
+  const { run, onOpen } = props;
+  const rerunOf = run.tags['rerun_of'];
   return (
     <dl className="jp-mlops-facts">
       <dt>Id</dt>
@@ -32,7 +62,15 @@ export function RunFacts(props: { run: IRun }): React.ReactElement {
         <>
           <dt>Parent</dt>
           <dd>
-            <code>{run.parent_id}</code>
+            <RunLink id={run.parent_id} onOpen={onOpen} />
+          </dd>
+        </>
+      )}
+      {rerunOf && (
+        <>
+          <dt>Re-run of</dt>
+          <dd>
+            <RunLink id={rerunOf} onOpen={onOpen} />
           </dd>
         </>
       )}

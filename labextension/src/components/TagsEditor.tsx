@@ -1,17 +1,25 @@
 import React, { useState } from 'react';
 
-/** The run's tags: each can be removed, and a new `key = value` added. */
+import { isInternalTag, tagProblem } from '../edits';
+
+/**
+ * The run's tags: each can be removed, and a new `key = value` added. Internal tags
+ * (`mlops.*`) are not shown, and are kept as they are when the others are saved.
+ */
 export function TagsEditor(props: {
   tags: Record<string, string>;
   onSave: (tags: Record<string, string>) => void;
 }): React.ReactElement {
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const entries = Object.entries(props.tags).sort(([a], [b]) =>
-    a.localeCompare(b)
-  );
+  const [problem, setProblem] = useState<string | null>(null);
+  const entries = Object.entries(props.tags)
+    .filter(([k]) => !isInternalTag(k))
+    .sort(([a], [b]) => a.localeCompare(b));
   const add = (): void => {
-    if (!key.trim()) {
+    const why = tagProblem(key);
+    setProblem(why);
+    if (why) {
       return;
     }
     props.onSave({ ...props.tags, [key.trim()]: value });
@@ -71,6 +79,11 @@ export function TagsEditor(props: {
           Add tag
         </button>
       </div>
+      {problem && (
+        <div className="jp-mlops-error-text" role="alert">
+          {problem}
+        </div>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import type { TopLevelSpec } from 'vega-lite';
 
 import { tooltipTheme, useChartTheme } from '../chartTheme';
+import { ChartPlaceholder } from './Loading';
 
 /**
  * A Vega-Lite chart. vega-embed loads on first use, so the sidebar opens without it.
@@ -12,50 +13,86 @@ export function VegaChart(props: {
 }): React.ReactElement {
   const ref = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [drawn, setDrawn] = useState(false);
   const config = useChartTheme();
 
+  // One drawing at a time, of the latest spec: a chart that is given a new spec while it
+  // draws (a running run's, every second) finishes and then draws the newest, and the old
+  // drawing stays on screen until the new one is there.
+  const drawing = useRef<{
+    busy: boolean;
+    next: { spec: TopLevelSpec; config: typeof config } | null;
+    finalize: (() => void) | null;
+    gone: boolean;
+  }>({ busy: false, next: null, finalize: null, gone: false });
+
   useEffect(() => {
-    let cancelled = false;
-    const isCancelled = (): boolean => cancelled;
-    const embedded: { finalize: (() => void) | null } = { finalize: null };
+    const state = drawing.current;
     const element = ref.current;
     if (!element) {
       return;
     }
-    import('vega-embed')
-      .then(async ({ default: embed }) => {
-        if (isCancelled()) {
-          return;
-        }
-        const result = await embed(element, props.spec, {
+    state.gone = false;
+    state.next = { spec: props.spec, config };
+    if (state.busy) {
+      return;
+    }
+    const isGone = (): boolean => state.gone;
+    const drawAll = async (): Promise<void> => {
+      const { default: embed } = await import('vega-embed');
+      while (state.next && !state.gone) {
+        const { spec, config: theme } = state.next;
+        state.next = null;
+        const result = await embed(element, spec, {
           actions: false,
           renderer: 'svg',
           mode: 'vega-lite',
-          config,
+          config: theme,
           tooltip: { theme: tooltipTheme() }
         });
-        if (isCancelled()) {
+        state.finalize?.();
+        state.finalize = () => {
           result.finalize();
-        } else {
-          embedded.finalize = () => {
-            result.finalize();
-          };
-          setProblem(null);
+        };
+        if (isGone()) {
+          state.finalize();
+          state.finalize = null;
+          return;
         }
-      })
-      .catch((error: unknown) => {
-        if (!isCancelled()) {
-          setProblem(`the chart could not be drawn: ${String(error)}`);
-        }
-      });
-    return () => {
-      cancelled = true;
-      embedded.finalize?.();
+        setProblem(null);
+        setDrawn(true);
+      }
     };
+    const start = (): void => {
+      state.busy = true;
+      drawAll()
+        .catch((error: unknown) => {
+          if (!isGone()) {
+            setProblem(`the chart could not be drawn: ${String(error)}`);
+          }
+        })
+        .finally(() => {
+          state.busy = false;
+          if (state.next && !isGone()) {
+            start(); // a spec that came as the last drawing ended
+          }
+        });
+    };
+    start();
   }, [props.spec, config]);
+
+  useEffect(() => {
+    const state = drawing.current;
+    return () => {
+      state.gone = true;
+      state.finalize?.();
+      state.finalize = null;
+    };
+  }, []);
 
   return (
     <div className="jp-mlops-chart" aria-label={props.label}>
+      {!drawn && !problem && <ChartPlaceholder label="Drawing the chart…" />}
       <div ref={ref} className="jp-mlops-chart-canvas" />
       {problem && <div className="jp-mlops-error-text">{problem}</div>}
     </div>

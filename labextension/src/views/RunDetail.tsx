@@ -24,6 +24,8 @@ import { Section } from '../components/Section';
 import { StatusBadge } from '../components/StatusBadge';
 import { TagsEditor } from '../components/TagsEditor';
 import { RunDetailModel } from '../detailModel';
+import { visibleTags } from '../edits';
+import { CommandIDs } from '../tokens';
 import { useSignal } from '../hooks';
 import { ModelView } from './ModelView';
 
@@ -77,7 +79,10 @@ function RunDetailView(props: {
         <RunActions run={run} path={path} commands={commands} />
       </header>
       {error && <ErrorBox error={error} />}
-      <RunFacts run={run} />
+      <RunFacts
+        run={run}
+        onOpen={id => void commands.execute(CommandIDs.openRun, { id, path })}
+      />
       {run.error && <RunErrorBox error={run.error} />}
       <Section title="Params" count={Object.keys(run.params).length}>
         <KeyValueTable values={run.params} empty="no params" />
@@ -101,7 +106,7 @@ function RunDetailView(props: {
         </Section>
       )}
       <DataSection run={run} path={path} api={model.api} commands={commands} />
-      <Section title="Tags" count={Object.keys(run.tags).length}>
+      <Section title="Tags" count={Object.keys(visibleTags(run.tags)).length}>
         <TagsEditor
           tags={run.tags}
           onSave={tags => void model.save({ tags })}
@@ -111,6 +116,7 @@ function RunDetailView(props: {
         <NoteEditor
           note={run.note}
           onSave={note => void model.save({ note })}
+          onUnsaved={model.setNoteUnsaved}
         />
       </Section>
       <Section title="Artifacts" count={run.artifacts.length}>

@@ -8,10 +8,12 @@ import React from 'react';
 import { ColumnsMenu } from '../components/ColumnsMenu';
 import { ExperimentPicker } from '../components/ExperimentPicker';
 import { FilterBox } from '../components/FilterBox';
+import { LoadingBar } from '../components/Loading';
 import { Pager } from '../components/Pager';
 import { RunsTable } from '../components/RunsTable';
 import { SelectionBar } from '../components/SelectionBar';
 import { StoreProblem } from '../components/StoreProblem';
+import { StorePicker } from '../components/StorePicker';
 import { useSignal } from '../hooks';
 import { RunsModel } from '../model';
 import { SIDEBAR_ID } from '../tokens';
@@ -60,12 +62,13 @@ function RunsView(props: {
   useSignal(model.selectionChanged);
   const state = model.state;
   return (
-    <div className="jp-mlops-panel">
+    <div className="jp-mlops-panel" aria-busy={state.loading}>
       <div className="jp-mlops-panel-header">
         <h2>Runs</h2>
         <span className="jp-mlops-store" title={state.store}>
           {state.path ? `/${state.path}` : '/'}
         </span>
+        <StorePicker model={model} />
         <button
           className="jp-mlops-button jp-mlops-icon-button"
           title="Refresh"
@@ -85,6 +88,9 @@ function RunsView(props: {
         <ColumnsMenu model={model} />
       </div>
       <FilterBox model={model} />
+      {state.loading && state.runs.length > 0 && (
+        <LoadingBar label="Loading runs…" />
+      )}
       {state.error ? (
         <StoreProblem
           error={state.error}
