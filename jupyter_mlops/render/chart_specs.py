@@ -125,7 +125,8 @@ def metric_values_spec(values: Sequence[tuple[str, str, float]], metric: str, *,
     shown = [(run_id, label, value) for run_id, label, value in values if _finite(float(value))]
     rows = [{"run": label, "run_id": run_id, "value": value} for run_id, label, value in shown]
     labels = [label for _, label, _ in shown]
-    spec["encoding"]["color"]["scale"] = {"domain": labels,
+    dots = next(layer for layer in spec["layer"] if layer.get("name") == "dots")
+    dots["encoding"]["color"]["scale"] = {"domain": labels,
                                           "range": [chosen[run_id] for run_id, _, _ in shown]}
     spec["encoding"]["y"]["sort"] = labels
     spec["encoding"]["x"]["title"] = _titled(metric, unit)

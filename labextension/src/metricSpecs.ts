@@ -88,6 +88,7 @@ interface IValuesSpec {
   height: number;
   transform: ITransform[];
   encoding: Record<string, Json>;
+  layer: ILayer[];
   datasets?: Record<string, unknown[]>;
 }
 
@@ -239,8 +240,12 @@ export function metricValuesSpec(
       : [{ run: run.label, run_id: run.id, value }];
   });
   const shown = runs.filter(run => rows.some(row => row.run_id === run.id));
-  const { color, x, y } = spec.encoding;
-  part(color, 'color encoding').scale = {
+  const { x, y } = spec.encoding;
+  const dots = part(
+    spec.layer.find(layer => layer.name === 'dots'),
+    "layer 'dots'"
+  );
+  part(dots.encoding.color as Json | undefined, 'dots colour').scale = {
     domain: shown.map(run => run.label),
     range: shown.map(run => run.colour)
   };

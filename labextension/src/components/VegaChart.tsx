@@ -20,7 +20,8 @@ function themeConfig(): Record<string, unknown> {
       domainColor: lines,
       tickColor: lines
     },
-    legend: { labelColor: text, titleColor: text }
+    legend: { labelColor: text, titleColor: text },
+    text: { color: text }
   };
 }
 
