@@ -232,7 +232,7 @@ export function parallelSpec(
     layer: [
       {
         data: { values: axisTitles(runs, axes) },
-        mark: { type: 'rule', color: '#9e9e9e', strokeWidth: 1 },
+        mark: { type: 'rule', strokeWidth: 1 },
         encoding: { x, y: { value: 0 }, y2: { value: PARALLEL_HEIGHT } }
       },
       {
@@ -302,8 +302,7 @@ export function parallelSpec(
           type: 'text',
           align: 'left',
           dx: 5,
-          fontSize: 10,
-          color: '#888'
+          fontSize: 10
         },
         encoding: {
           x,

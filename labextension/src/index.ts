@@ -10,6 +10,7 @@ import {
 import {
   CommandToolbarButton,
   ICommandPalette,
+  IThemeManager,
   Notification
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
@@ -26,6 +27,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
 import { MlopsApi } from './api';
+import { watchTheme } from './chartTheme';
 import { addCommands } from './commands';
 import { runsIcon } from './icons';
 import { RunsModel } from './model';
@@ -36,6 +38,12 @@ import { RunsPanel } from './views/RunsPanel';
 export { MlopsApi, ApiError } from './api';
 export { RunDetailModel } from './detailModel';
 export { CompareModel } from './compareModel';
+export {
+  chartColors,
+  chartThemeChanged,
+  useChartTheme,
+  vegaConfig
+} from './chartTheme';
 export { RunsModel } from './model';
 export { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 
@@ -84,7 +92,8 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     ICommandPalette,
     IRenderMimeRegistry,
     IEditorServices,
-    ILayoutRestorer
+    ILayoutRestorer,
+    IThemeManager
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -92,8 +101,10 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
     palette: ICommandPalette | null,
     rendermime: IRenderMimeRegistry | null,
     editorServices: IEditorServices | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    themes: IThemeManager | null
   ): IMlopsRuns => {
+    watchTheme(themes);
     const api = new MlopsApi(app.serviceManager.serverSettings);
     const model = new RunsModel({ api });
     const panel = new RunsPanel({ model, commands: app.commands });

@@ -1,29 +1,7 @@
 import React, { useEffect, useRef, useState } from 'react';
 import type { TopLevelSpec } from 'vega-lite';
 
-/** Chart colours taken from the JupyterLab theme in use. */
-function themeConfig(): Record<string, unknown> {
-  const style = getComputedStyle(document.body);
-  const css = (name: string, fallback: string): string =>
-    style.getPropertyValue(name).trim() || fallback;
-  const text = css('--jp-ui-font-color1', '#333');
-  const lines = css('--jp-border-color2', '#ddd');
-  const font = css('--jp-ui-font-family', 'sans-serif');
-  return {
-    background: 'transparent',
-    font,
-    view: { stroke: 'transparent' },
-    axis: {
-      labelColor: text,
-      titleColor: text,
-      gridColor: lines,
-      domainColor: lines,
-      tickColor: lines
-    },
-    legend: { labelColor: text, titleColor: text },
-    text: { color: text }
-  };
-}
+import { tooltipTheme, useChartTheme } from '../chartTheme';
 
 /**
  * A Vega-Lite chart. vega-embed loads on first use, so the sidebar opens without it.
@@ -34,6 +12,7 @@ export function VegaChart(props: {
 }): React.ReactElement {
   const ref = useRef<HTMLDivElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const config = useChartTheme();
 
   useEffect(() => {
     let cancelled = false;
@@ -52,7 +31,8 @@ export function VegaChart(props: {
           actions: false,
           renderer: 'svg',
           mode: 'vega-lite',
-          config: themeConfig()
+          config,
+          tooltip: { theme: tooltipTheme() }
         });
         if (isCancelled()) {
           result.finalize();
@@ -72,7 +52,7 @@ export function VegaChart(props: {
       cancelled = true;
       embedded.finalize?.();
     };
-  }, [props.spec]);
+  }, [props.spec, config]);
 
   return (
     <div className="jp-mlops-chart" aria-label={props.label}>
