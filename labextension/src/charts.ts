@@ -217,7 +217,8 @@ export function parallelSpec(
   // a run is kept when one of its points is in the brush (no brush: every run)
   const keep = [
     {
-      calculate: "vlSelectionTest('brush_store', datum) ? 1 : 0",
+      calculate:
+        "!length(data('brush_store')) || vlSelectionTest('brush_store', datum) ? 1 : 0",
       as: 'inBrush'
     },
     {

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from jupyter_mlops.store import forget_stores
-from tests.support.browser import Lab, start_lab, track_run
+from tests.browser.test_sidebar import command, expect, open_lab, show_sidebar
+from tests.support.browser import SIDEBAR_TAB, Lab, start_lab, track_run
 
 pytestmark = pytest.mark.slow
 
-WAIT_MS = 30_000
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
 #: WCAG contrast of a cell's text on what is painted behind it (the lead of every colour pair).
 CONTRAST = """el => {
@@ -66,29 +66,9 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
 
 @pytest.fixture(scope="module")
 def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{lab.url}lab?token={lab.token}")
-    page.wait_for_selector("#jp-main-dock-panel")
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:open')"
-    )
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    page = open_lab(browser, lab)
     yield page
     page.context.close()
-
-
-def expect(target: Any) -> Any:
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(target)
-
-
-def command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
-    page.evaluate(
-        "async ([name, args]) => { await window.jupyterapp.commands.execute(name, args); }",
-        [name, args or {}],
-    )
 
 
 def theme(page: Any, name: str) -> None:
@@ -119,7 +99,7 @@ def strokes(chart: Any) -> list[str]:
 def x_ticks(chart: Any) -> list[str]:
     """The labels of the chart's first (x) axis."""
     axis = chart.locator('g[aria-roledescription="axis"][aria-label^="X-axis"]')
-    return axis.locator("g.role-axis-label text").all_inner_texts()
+    return axis.locator("g.role-axis-label text").all_text_contents()
 
 
 @pytest.mark.parametrize("theme_name", THEMES)
@@ -130,7 +110,6 @@ def test_each_run_keeps_its_colour_and_the_charts_tell_the_truth(
     ids = [lab.runs[str(i)] for i in range(9)]
     colours = lab.api(f"compare?ids={','.join(ids)}")["colours"]
     view = compare(page, ids)
-    page.screenshot(path="/tmp/c16/debug-compare.png")
     chips = view.locator(".jp-mlops-metrics-diff thead .jp-mlops-colour-chip")
     chip_colours = chips.evaluate_all("cs => cs.map(c => getComputedStyle(c).backgroundColor)")
     as_rgb = [page.evaluate("c => { const d = document.createElement('div'); d.style.color = c;"
@@ -182,6 +161,9 @@ def test_each_run_keeps_its_colour_and_the_charts_tell_the_truth(
     expect(panel(view, "loss")).to_be_visible()
     suffix = "dark" if theme_name.endswith("Dark") else "light"
     shots.take(page, f"compare-charts-{suffix}", publish=True)
+    show_sidebar(page)  # the runs sidebar at its default width beside the compare tab
+    shots.take(page, f"compare-sidebar-{suffix}", publish=True)
+    page.locator(SIDEBAR_TAB).click()
 
     # parallel coordinates: lr spans three decades, so its axis is logarithmic; brushing keeps
     # the runs through the box and fades the others
@@ -189,15 +171,22 @@ def test_each_run_keeps_its_colour_and_the_charts_tell_the_truth(
     parallel.scroll_into_view_if_needed()
     expect(parallel.locator(".mark-line path")).to_have_count(9)
     expect(parallel.locator(".mark-text text", has_text="lr (log)")).to_have_count(1)
-    svg = parallel.locator("svg").bounding_box()
-    page.mouse.move(svg["x"] + 4, svg["y"] + 4)
+    points = parallel.locator(".mark-symbol.role-mark path").evaluate_all(
+        "ps => ps.map(p => { const b = p.getBoundingClientRect();"
+        " return [b.x + b.width / 2, b.y + b.height / 2]; })"
+    )
+    left = min(x for x, _ in points)  # the first axis, lr: a box around its top point
+    top = min(y for x, y in points if abs(x - left) < 3)
+    page.mouse.move(left - 5, top - 5)  # inside the plot: a press outside it is no brush
     page.mouse.down()
-    page.mouse.move(svg["x"] + 40, svg["y"] + 60, steps=5)
+    page.mouse.move(left + 15, top + 15, steps=5)
     page.mouse.up()
     opacities = parallel.locator(".mark-line path").evaluate_all(
         "ps => ps.map(p => Number(p.getAttribute('stroke-opacity') ?? p.getAttribute('opacity') ?? 1))"
     )
-    assert any(o < 0.5 for o in opacities) and any(o > 0.5 for o in opacities), opacities
+    assert sum(o > 0.5 for o in opacities) == 1 and sum(o < 0.5 for o in opacities) == 8, opacities
+    page.mouse.dblclick(left + 40, top + 40)  # a double click clears the brush
+    expect(parallel.locator('.mark-line path[stroke-opacity="0.12"]')).to_have_count(0)
     shots.take(parallel, f"compare-parallel-{suffix}", publish=True)
 
 
@@ -215,8 +204,10 @@ def test_compare_tables_mark_the_best_value_and_differences_from_the_first_run(
     expect(loss.locator("td.jp-mlops-best")).to_have_attribute("data-run", ids[1])  # lowest
     expect(acc.locator(f'td[data-run="{ids[1]}"] .jp-mlops-delta')).to_have_text(" −0.037037")
     expect(acc.locator(f'td[data-run="{ids[0]}"] .jp-mlops-delta')).to_have_count(0)
-    for cell in (acc.locator("td.jp-mlops-best"), acc.locator("td").first):
-        assert cell.evaluate(CONTRAST) >= 4.5, theme_name
+    best = loss.locator("td.jp-mlops-best")
+    expect(best.locator(".jp-mlops-delta")).to_have_text(" −0.15")
+    for mark in (best, best.locator(".jp-mlops-delta"), acc.locator("button.jp-mlops-direction")):
+        assert mark.evaluate(CONTRAST) >= 4.5, theme_name
     # four runs: every header shows its whole name
     headers = table.locator("thead th[data-run]")
     expect(headers).to_have_count(4)
