@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-EXTRAS ?= test,pandas,postgres,dask,plot,gpu,mlflow,examples
+EXTRAS ?= test,pandas,postgres,dask,plot,gpu,mlflow,examples,report
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: install system-deps test demo lab bench lint clean

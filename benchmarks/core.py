@@ -4,7 +4,8 @@
     python -m benchmarks.core --only ours     # or --only mlflow
     python -m benchmarks.core --quick         # tiny sizes, seconds: checks that it still runs
 
-Each workload runs in a fresh process per tool so neither warms the other's caches.
+Each workload runs in a fresh process per tool so neither warms the other's caches, but for
+the run lifecycle, where both take turns in one process (the ratio under the same load).
 Prints one line per workload: ours, MLflow, and the ratio.
 """
 
@@ -25,19 +26,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Each snippet prints a JSON object of measurements. {store} is a fresh temp directory.
 OURS = {
     "import": None,  # measured as a whole process
-    "lifecycle": """
-        import time, statistics, jupyter_mlops as mlops
-        store = mlops.get_store({store!r})
-        def once():
-            with mlops.start_run(store=store):
-                for k in range(5): mlops.log_param(f"p{{k}}", k * 0.1)
-                for k in range(5): mlops.log_metric(f"m{{k}}", k * 0.5)
-        once()
-        times = []
-        for _ in range({lifecycles}):
-            t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
-        print(json.dumps({{"median_ms": statistics.median(times) * 1000}}))
-    """,
     "log_metric": """
         import time, jupyter_mlops as mlops
         N = {points}
@@ -69,8 +57,7 @@ OURS = {
                       array.array("d", [time.time()])) for k in range(10)}}
             store.write_batch(WriteBatch(series=series, ends={{run_id: ("finished", time.time(), None)}}))
         if "://" in {store!r}:  # PostgreSQL: the statistics autovacuum would gather within a minute
-            with store._read() as conn:
-                conn.exec_driver_sql("ANALYZE")
+            store.analyze()
         query = "params.p1 = 3 and metrics.m1 > 0.5"
         found = store.search_runs(query, limit=100)
         times = []
@@ -105,20 +92,6 @@ OURS = {
 }
 
 MLFLOW = {
-    "lifecycle": """
-        import time, statistics, mlflow, logging
-        logging.getLogger("mlflow").setLevel(logging.ERROR)
-        mlflow.set_tracking_uri({uri!r})
-        def once():
-            with mlflow.start_run():
-                for k in range(5): mlflow.log_param(f"p{{k}}", k * 0.1)
-                for k in range(5): mlflow.log_metric(f"m{{k}}", k * 0.5)
-        once()
-        times = []
-        for _ in range({their_lifecycles}):
-            t = time.perf_counter(); once(); times.append(time.perf_counter() - t)
-        print(json.dumps({{"median_ms": statistics.median(times) * 1000}}))
-    """,
     "log_metric": """
         import time, mlflow, logging
         from mlflow.entities import Metric
@@ -194,24 +167,70 @@ MLFLOW = {
 }
 
 
+# The run lifecycle of both tools in one process, taking turns (a round of ours, then one of
+# MLflow's), so both meet the same load, caches and interpreter: their ratio is the figure.
+LIFECYCLE = """
+    import time, statistics, logging, jupyter_mlops as mlops
+    store = mlops.get_store({store!r})
+    def ours():
+        with mlops.start_run(store=store):
+            for k in range(5): mlops.log_param(f"p{{k}}", k * 0.1)
+            for k in range(5): mlops.log_metric(f"m{{k}}", k * 0.5)
+    tools = [("ours", ours, {lifecycles} // {rounds})]
+    if {with_mlflow}:
+        import mlflow
+        logging.getLogger("mlflow").setLevel(logging.ERROR)
+        mlflow.set_tracking_uri({uri!r})
+        def theirs():
+            with mlflow.start_run():
+                for k in range(5): mlflow.log_param(f"p{{k}}", k * 0.1)
+                for k in range(5): mlflow.log_metric(f"m{{k}}", k * 0.5)
+        tools.append(("mlflow", theirs, {their_lifecycles} // {rounds}))
+    wall = {{name: [] for name, _, _ in tools}}
+    cpu = {{name: [] for name, _, _ in tools}}
+    for _, once, _ in tools:
+        once()  # the first run creates the store
+    for _ in range({rounds}):
+        for name, once, count in tools:
+            for _ in range(count):
+                t, c = time.perf_counter(), time.process_time()
+                once()
+                wall[name].append(time.perf_counter() - t)
+                cpu[name].append(time.process_time() - c)
+    print(json.dumps({{name: {{"median_ms": statistics.median(wall[name]) * 1000,
+                               "cpu_ms": statistics.median(cpu[name]) * 1000, "lifecycles": len(wall[name])}}
+                       for name in wall}}))
+"""
+
 #: Workload sizes: the full ones, and ``--quick`` ones that only show every snippet still runs.
 SIZES = {
-    "full": {"lifecycles": 300, "points": 1_000_000, "runs": 10_000, "searches": 30,
-             "their_lifecycles": 30, "their_points": 300, "their_batch": 1000, "their_batches": 20,
+    "full": {"lifecycles": 1000, "rounds": 20, "points": 1_000_000, "runs": 10_000, "searches": 30,
+             "their_lifecycles": 60, "their_points": 300, "their_batch": 1000, "their_batches": 20,
              "their_runs": 1000, "their_searches": 10, "their_history": 100_000},
-    "quick": {"lifecycles": 5, "points": 2_000, "runs": 50, "searches": 2,
+    "quick": {"lifecycles": 4, "rounds": 2, "points": 2_000, "runs": 50, "searches": 2,
               "their_lifecycles": 2, "their_points": 5, "their_batch": 10, "their_batches": 2,
               "their_runs": 5, "their_searches": 1, "their_history": 100},
 }
 
 
 def run_snippet(snippet: str, quick: bool = False, **fmt: str) -> dict:
+    return run_snippets([(snippet, fmt)], quick)[0]
+
+
+def run_snippets(snippets: list[tuple[str, dict[str, str]]], quick: bool = False) -> list[dict]:
+    """Run snippets in one fresh process, each in a function of its own; their JSON results.
+    The full benchmark runs one snippet a process; ``--quick`` runs all of a tool's in one, so
+    its check that they still run costs one interpreter start a tool, not one a workload."""
     sizes = SIZES["quick" if quick else "full"]
-    code = "import json\n" + textwrap.dedent(snippet).format(**sizes, **fmt)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=1800)
+    parts = ["import json"]
+    for index, (snippet, fmt) in enumerate(snippets):
+        body = textwrap.indent(textwrap.dedent(snippet).format(**sizes, **fmt), "    ")
+        parts.append(f"def _snippet_{index}():\n{body}\n_snippet_{index}()")
+    out = subprocess.run([sys.executable, "-c", "\n".join(parts)], capture_output=True, text=True, timeout=1800)
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    lines = out.stdout.strip().splitlines()[-len(snippets):]
+    return [json.loads(line) for line in lines]
 
 
 def import_time(module: str, repeat: int = 7) -> float:
@@ -263,7 +282,19 @@ def main(argv: list[str] | None = None) -> int:
                      f"{theirs_t[0]:.3f} s" if theirs_t else "-",
                      fmt_ratio(ours_t[0] if ours_t else None, theirs_t[0] if theirs_t else None, False)))
 
+    workloads = ("log_metric", "search", "history", "first_use")
+    batched: dict[str, tuple[dict | None, dict | None]] = {}
+    if quick:  # one process a tool for all its workloads (see run_snippets)
+        with tempfile.TemporaryDirectory() as d:
+            ours_all = run_snippets([(OURS[name], {"store": os.path.join(d, name)}) for name in workloads],
+                                    quick) if with_ours else [None] * len(workloads)
+            theirs_all = run_snippets([(MLFLOW[name], {"uri": f"sqlite:///{d}/{name}.db"}) for name in workloads],
+                                      quick) if with_mlflow else [None] * len(workloads)
+        batched = {name: (o, m) for name, o, m in zip(workloads, ours_all, theirs_all, strict=True)}
+
     def both(name: str) -> tuple[dict | None, dict | None]:
+        if name in batched:
+            return batched[name]
         ours = theirs = None
         if with_ours:
             with tempfile.TemporaryDirectory() as d:
@@ -273,9 +304,13 @@ def main(argv: list[str] | None = None) -> int:
                 theirs = run_snippet(MLFLOW[name], quick, uri=f"sqlite:///{d}/mlflow.db")
         return ours, theirs
 
-    o, m = both("lifecycle")
-    rows.append(("run lifecycle (start, 5 params, 5 metrics, end), median",
-                 f"{o['median_ms']:.2f} ms" if o else "-", f"{m['median_ms']:.1f} ms" if m else "-",
+    with tempfile.TemporaryDirectory() as d:
+        both_runs = run_snippet(LIFECYCLE, quick, store=os.path.join(d, "ours") if with_ours else d,
+                                uri=f"sqlite:///{d}/mlflow.db", with_mlflow=str(with_mlflow))
+    o, m = both_runs.get("ours") if with_ours else None, both_runs.get("mlflow")
+    rows.append(("run lifecycle (start, 5 params, 5 metrics, end), median, interleaved in one process",
+                 f"{o['median_ms']:.2f} ms (CPU {o['cpu_ms']:.2f} ms)" if o else "-",
+                 f"{m['median_ms']:.1f} ms (CPU {m['cpu_ms']:.1f} ms)" if m else "-",
                  fmt_ratio(o and o["median_ms"], m and m["median_ms"], False)))
     o, m = both("log_metric")
     rows.append((f"log_metric loop, {o['points'] if o else SIZES['full']['points']:,} steps, persisted",

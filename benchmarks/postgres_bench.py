@@ -12,7 +12,7 @@ import argparse
 import sys
 import tempfile
 
-from benchmarks.core import MLFLOW, OURS, mlflow_available, run_snippet
+from benchmarks.core import LIFECYCLE, MLFLOW, OURS, mlflow_available, run_snippet
 from tests.support.postgres import PostgresServer, find_bin_dir
 
 
@@ -29,13 +29,18 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for name, label in (("lifecycle", "run lifecycle, median"), ("log_metric", "log_metric 1,000,000 steps, persisted"),
                             ("search", "search_runs, filter on params and metrics")):
-            pg = run_snippet(OURS[name], quick, store=server.create_database())
-            with tempfile.TemporaryDirectory() as folder:
-                lite = run_snippet(OURS[name], quick, store=folder)
-            theirs = None
-            if with_mlflow:
-                url = server.create_database("mlflow").replace("postgresql://", "postgresql+psycopg://")
-                theirs = run_snippet(MLFLOW[name], quick, uri=url)
+            url = server.create_database("mlflow").replace("postgresql://", "postgresql+psycopg://")
+            if name == "lifecycle":  # both tools in turn in one process, as in benchmarks.core
+                both = run_snippet(LIFECYCLE, quick, store=server.create_database(), uri=url,
+                                   with_mlflow=str(with_mlflow))
+                pg, theirs = both["ours"], both.get("mlflow")
+                with tempfile.TemporaryDirectory() as folder:
+                    lite = run_snippet(LIFECYCLE, quick, store=folder, uri="", with_mlflow="False")["ours"]
+            else:
+                pg = run_snippet(OURS[name], quick, store=server.create_database())
+                with tempfile.TemporaryDirectory() as folder:
+                    lite = run_snippet(OURS[name], quick, store=folder)
+                theirs = run_snippet(MLFLOW[name], quick, uri=url) if with_mlflow else None
             rows.append((label, pg, lite, theirs))
         print("workload | jupyter-mlops on PostgreSQL | jupyter-mlops on SQLite | MLflow on the same PostgreSQL")
         for label, pg, lite, theirs in rows:

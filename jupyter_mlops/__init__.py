@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .capture.files import capture_files
     from .capture.logged_files import log_input, log_output
     from .controls.api import controls
+    from .gates import check
     from .models import (
         delete_model_alias,
         get_model,
@@ -48,6 +49,7 @@ __all__ = [
     "__version__",
     "active_run",
     "capture_files",
+    "check",
     "controls",
     "delete_model_alias",
     "end_run",
@@ -91,6 +93,11 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f".capture.{_FILES[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name == "check":
+        from .gates import check
+
+        globals()[name] = check
+        return check
     if name == "controls":
         from .controls.api import controls
 

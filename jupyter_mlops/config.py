@@ -7,6 +7,7 @@ enclosing git work tree; else ``<jupyter data dir>/mlops``.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -86,6 +87,13 @@ def current_user() -> str | None:
     user = os.environ.get(USER_ENV)
     if user:
         return user
+    # getpass reads these variables, then the password database: a lookup that costs more
+    # than writing a run, so it is done once per set of values
+    return _login_name(*(os.environ.get(name) for name in ("LOGNAME", "USER", "LNAME", "USERNAME")))
+
+
+@functools.cache
+def _login_name(*_variables: str | None) -> str | None:
     import getpass
 
     try:

@@ -19,8 +19,9 @@ def _isolated_store_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iter
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
     yield
     from jupyter_mlops import tracking
+    from jupyter_mlops.tracking.active import stack
 
-    for run in list(tracking._stack):
+    for run in list(stack):
         tracking.end_run("finished", run=run)
 
 

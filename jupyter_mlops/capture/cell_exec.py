@@ -92,27 +92,34 @@ def run_tracked_cell(shell: Any, cell: str, options: TrackOptions) -> None:
     marked failed (the kernel replies with the error) without a traceback of the magic.
     """
     __tracebackhide__ = True
-    try:
-        tracked: TrackedRun | None = TrackedRun.begin(shell, options, warn)
-    except Exception as exc:  # noqa: BLE001 - the user's work is never blocked by tracking
-        warn(f"tracking skipped for this cell: {exc}")
-        tracked = None
     cell_name = None
     status = "finished"
     error: RunError | None = None
     outer = getattr(shell.displayhook, "exec_result", None)
+    tree: ast.Module | None = None
+    syntax_error: SyntaxError | None = None
+    try:  # parsed first, so that the cell's literal params go with the run's first write
+        tree, cell_name = _compile_cell(shell, cell)
+    except SyntaxError as exc:
+        syntax_error = exc
     try:
-        try:
-            tree, cell_name = _compile_cell(shell, cell)
-        except SyntaxError as exc:
-            status, error = "failed", _error(exc, None, current_execution_count(shell, []), cell)
+        tracked: TrackedRun | None = TrackedRun.begin(
+            shell, options, warn, literals=literal_assignments(tree) if tree is not None else None)
+    except Exception as exc:  # noqa: BLE001 - the user's work is never blocked by tracking
+        warn(f"tracking skipped for this cell: {exc}")
+        tracked = None
+    try:
+        if syntax_error is not None:
+            status, error = "failed", _error(syntax_error, None, current_execution_count(shell, []), cell)
             if outer is None:
-                raise
-            shell.showsyntaxerror(exc.filename)
-            outer.error_in_exec = exc
+                raise syntax_error
+            try:  # IPython shows the exception being handled
+                raise syntax_error
+            except SyntaxError:
+                shell.showsyntaxerror(syntax_error.filename)
+            outer.error_in_exec = syntax_error
             return
-        if tracked is not None:
-            tracked.note_literals(literal_assignments(tree))
+        assert tree is not None and cell_name is not None
         _execute(shell, tree, cell_name)
     except KeyboardInterrupt as exc:
         status = "interrupted"

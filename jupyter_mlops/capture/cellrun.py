@@ -110,14 +110,17 @@ class TrackedRun:
     # --- starting -----------------------------------------------------------------
 
     @classmethod
-    def begin(cls, shell: Any, options: TrackOptions, warn: Warn, *, capture_notebook: bool = True) -> TrackedRun:
+    def begin(cls, shell: Any, options: TrackOptions, warn: Warn, *, capture_notebook: bool = True,
+              literals: Mapping[str, Any] | None = None) -> TrackedRun:
         """Start the run (or attach to the runner's). ``capture_notebook`` stores the snapshot
-        and execution record now (a cell); a span stores them when it finishes."""
+        and execution record now (a cell); a span stores them when it finishes. ``literals``,
+        the cell's literal assignments, are params from the run's first write on."""
         runner_run = os.environ.get(config.RUN_ID_ENV)
         if runner_run:
             tracked = cls._attach(shell, options, warn, runner_run)
+            tracked.note_literals(literals or {})
         else:
-            tracked = cls._start(shell, options, warn, capture_notebook)
+            tracked = cls._start(shell, options, warn, capture_notebook, literals or {})
         try:
             tracked._sampler = SystemSampler(tracked.run.log_metrics).start()
         except KeyboardInterrupt:
@@ -142,7 +145,8 @@ class TrackedRun:
         return cls(shell, options, warn, run, attached=True, detach=not reuse, notebook_path=None, captured={})
 
     @classmethod
-    def _start(cls, shell: Any, options: TrackOptions, warn: Warn, capture_notebook: bool) -> TrackedRun:
+    def _start(cls, shell: Any, options: TrackOptions, warn: Warn, capture_notebook: bool,
+               literals: Mapping[str, Any]) -> TrackedRun:
         history = kernel_history(shell)
         path, problem = find_notebook(shell.user_ns)
         saved: SavedNotebook | None = None
@@ -160,15 +164,17 @@ class TrackedRun:
             defaults = notebook_parameters((c.source, c.tags) for c in saved.code_cells)
         else:  # papermill / nbclient: the kernel is not told its notebook; its history tells
             defaults = history_parameters(history)
-        captured = {**defaults, **namespace_values(defaults, shell.user_ns)}
+        captured = {**defaults, **namespace_values(defaults, shell.user_ns), **literals}
 
         count = current_execution_count(shell, history)
         name = options.name or _default_name(path, count)
         env = capture_environment(path or os.getcwd(), git_max_age=GIT_MAX_AGE)
+        proposed = {k: v for k, v in captured.items() if k not in options.metrics}
         run = tracking.start_run(name, options.experiment, tags=tags, source="cell", deferred=True,
-                                 notebook_path=str(path) if path else None, env=env)
+                                 notebook_path=str(path) if path else None, env=env,
+                                 proposed_params=proposed)
         tracked = cls(shell, options, warn, run, attached=False, detach=False, notebook_path=path,
-                      captured=captured)
+                      captured=proposed)
         if capture_notebook:
             try:
                 tracked._store_notebook(history, saved, snapshot)
@@ -188,8 +194,14 @@ class TrackedRun:
         self.note_literals(literal_assignments(code))
 
     def note_literals(self, literals: Mapping[str, Any]) -> None:
-        """Keep literal assignments as params, but not those of ``--metric`` variables."""
-        self.captured_params.update({k: v for k, v in literals.items() if k not in self.options.metrics})
+        """Keep literal assignments as params, but not those of ``--metric`` variables. They go
+        to the store with the run's next batch, so a running run shows them; :meth:`finish`
+        settles them (a cell that stopped early keeps only the assignments that ran)."""
+        found = {k: v for k, v in literals.items() if k not in self.options.metrics}
+        self.captured_params.update(found)
+        for key, value in found.items():
+            with contextlib.suppress(MlopsError, TypeError, ValueError):  # finish says why, once the cell has run
+                self.run.propose_param(key, value)
 
     # --- finishing -------------------------------------------------------------------
 
@@ -254,9 +266,10 @@ class TrackedRun:
                 self.warn(f"--param {name}: a {type(namespace[name]).__name__} is not a JSON value; "
                           "its repr is recorded instead")
             params[name] = value
+        self.run.withdraw_params(set(self.captured_params) - set(params))
         for key, value in params.items():
             try:
-                self.run.log_params({key: value})
+                self.run.propose_param(key, value)
             except ParamConflict:
                 self.warn(f"param {key!r} was already logged as {_short(self.run.params.get(key))} in run "
                           f"{self.run.id}; keeping that, not {_short(value)}")
@@ -302,7 +315,8 @@ class TrackedRun:
         if not self.attached and run.ended_at is not None:  # all it logged went through this process
             name, stored_status, duration, metrics = run.name, run.status, run.ended_at - run.started_at, run.last_metrics
         else:
-            name, stored_status, duration, metrics = _stored_summary(run.store, run.id)
+            brief = run.store.run_brief(run.id)
+            name, stored_status, duration, metrics = brief.name, brief.status, brief.duration, brief.metrics
         metrics = {k: v for k, v in metrics.items() if not k.startswith("system/")}
         chosen = [k for k in self.options.metrics if k in metrics]
         chosen += sorted(k for k in metrics if k not in chosen)
@@ -333,21 +347,6 @@ def history_parameters(history: list[tuple[int, str]]) -> dict[str, Any]:
     return notebook_parameters(cells)
 
 
-def _stored_summary(store: Any, run_id: str) -> tuple[str, str, float | None, dict[str, float]]:
-    """Name, status, duration and last metric values of a run, in one light read."""
-    from sqlalchemy import select
-
-    from ..store import schema as s
-
-    latest = s.latest_metrics
-    with store._read() as conn:
-        row = conn.execute(select(s.runs.c.name, s.runs.c.status, s.runs.c.started_at, s.runs.c.ended_at)
-                           .where(s.runs.c.id == run_id)).one()
-        points = conn.execute(select(latest.c.key, latest.c.value, latest.c.value_repr)
-                              .where(latest.c.run_id == run_id)).all()
-    duration = None if row.ended_at is None else row.ended_at - row.started_at
-    metrics = {key: float(text) if text else value for key, value, text in points}
-    return row.name, row.status, duration, metrics
 
 
 def _read(path: Path) -> tuple[SavedNotebook | None, str | None]:

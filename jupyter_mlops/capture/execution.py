@@ -102,6 +102,11 @@ def _normalise(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.strip().splitlines())
 
 
+def normalised_source(source: str) -> str:
+    """A cell's source as the record compares it (trailing white space dropped)."""
+    return _normalise(source)
+
+
 def _nearest(indexes: list[int], after: int) -> int:
     """Of several notebook cells with the same source, the first one not before ``after``."""
     for index in indexes:
@@ -110,4 +115,4 @@ def _nearest(indexes: list[int], after: int) -> int:
     return indexes[-1]
 
 
-__all__ = ["build_record", "executed_record", "kernel_history", "source_hash"]
+__all__ = ["build_record", "executed_record", "kernel_history", "normalised_source", "source_hash"]

@@ -38,6 +38,7 @@ logger = logging.getLogger("jupyter_mlops.capture")
 
 _READ, _WRITE, _FIRST_READ = 1, 2, 4
 _ACCESS = {os.O_RDONLY: _READ, os.O_WRONLY: _WRITE, os.O_RDWR: _READ | _WRITE}
+_ACCMODE, _TRUNC = os.O_ACCMODE, os.O_TRUNC
 FLUSH_TIMEOUT = 600.0
 
 _captures: list[FileCapture] = []
@@ -45,25 +46,30 @@ _ignored_threads: set[int] = set()
 _watching = False  # a capture is active, or files are being hashed: the hook has work
 _hook_installed = False
 _state_lock = threading.Lock()
+_pending: dict[str, int] = {}  # the hasher's files not yet recorded (see _Hasher.pending)
 
 
 def _audit(event: str, args: tuple) -> None:  # type: ignore[type-arg]
-    if not _watching or event != "open":
+    # Called for every audit event of the process, and for every open() of a tracked cell:
+    # each lookup here is paid per file opened, so the common case (a path, one capture, no
+    # file being hashed) touches as little as it can.
+    if event != "open" or not _watching:
         return
     try:
-        if get_ident() in _ignored_threads:
-            return
         path, _mode, flags = args
-        if isinstance(path, int) or path is None:
+        if path is None or path.__class__ is int or (_ignored_threads and get_ident() in _ignored_threads):
             return
-        kind = _ACCESS.get(flags & os.O_ACCMODE, _READ)
-        if flags & os.O_TRUNC:  # "w+": what it reads back is what it wrote, not an input
+        kind = _ACCESS.get(flags & _ACCMODE, _READ)
+        if flags & _TRUNC:  # "w+": what it reads back is what it wrote, not an input
             kind = _WRITE
         for capture in _captures:
             seen = capture.seen
             before = seen.get(path)
-            seen[path] = (kind | (_FIRST_READ if kind & _READ else 0)) if before is None else before | kind
-        if kind & _WRITE and _hasher.pending:
+            if before is None:
+                seen[path] = kind | _FIRST_READ if kind & _READ else kind
+            elif before | kind != before:
+                seen[path] = before | kind
+        if kind & _WRITE and _pending:
             _hasher.wait_for(os.path.abspath(os.fsdecode(path)))
     except Exception:  # noqa: BLE001 - an audit hook that raises would break the user's open()
         return
@@ -284,7 +290,7 @@ class _Hasher:
 
     def __init__(self) -> None:
         self._jobs: deque[tuple[Store | str, str, list[tuple[FileState, str]]]] = deque()
-        self.pending: dict[str, int] = {}  # absolute path -> jobs that still hold it
+        self.pending = _pending  # absolute path -> jobs that still hold it (the hook reads it too)
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
 

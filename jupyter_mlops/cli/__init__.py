@@ -18,14 +18,17 @@ from .compare import register_diff
 from .enable import register_enable
 from .exchange import register_exchange
 from .execute import EXECUTE_COMMANDS
+from .gates import register_check, register_promote, register_report
 from .lineage import register as register_lineage
 from .models import register as register_models
+from .reproduce import register as register_reproduce
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN_FAILED", "EXIT_USAGE", "build_parser", "main"]
 
 _COMMANDS: list[Callable[[Any], None]] = [register_runs, register_show, register_exchange,
                                           register_enable, *EXECUTE_COMMANDS, register_diff,
-                                          register_models, register_lineage]
+                                          register_models, register_lineage, register_check,
+                                          register_report, register_promote, register_reproduce]
 
 
 def build_parser() -> argparse.ArgumentParser:

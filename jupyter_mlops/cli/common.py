@@ -116,9 +116,10 @@ def add_executor_options(sub: argparse.ArgumentParser, workers_help: str) -> Non
     sub.add_argument("--workers", "-w", type=int, help=workers_help)
     sub.add_argument(
         "--executor",
-        choices=("local", "dask"),
         default="local",
-        help="local processes (default) or a Dask distributed cluster",
+        metavar="NAME",
+        help="where notebooks run: local processes (local, the default), a Dask distributed cluster "
+        "(dask), or an executor a package registers (group jupyter_mlops.executors)",
     )
     sub.add_argument(
         "--scheduler",

@@ -86,7 +86,7 @@ def register_run(commands: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from ..runner.errors import Interrupted
-    from ..runner.run import run_notebook
+    from ..runner.single import run_notebook
 
     with warnings_to_stderr("run"):
         try:
@@ -219,7 +219,7 @@ def register_pipeline(commands: Any) -> None:
 
 def _pipeline(args: argparse.Namespace) -> int:
     from ..runner.errors import Interrupted
-    from ..runner.pipeline import run_pipeline
+    from ..runner.pipelines.spec import run_pipeline
 
     if args.dry_run:
         return _dry_run(args)
@@ -242,8 +242,8 @@ def _pipeline(args: argparse.Namespace) -> int:
 
 
 def _dry_run(args: argparse.Namespace) -> int:
-    from ..runner.dry_run import plan_pipeline, plan_text
-    from ..runner.pipeline import Pipeline
+    from ..runner.pipelines.dry_run import plan_pipeline, plan_text
+    from ..runner.pipelines.spec import Pipeline
 
     sys.stdout.write(plan_text(plan_pipeline(Pipeline.load(args.file), args.store, force=args.force)))
     return EXIT_OK

@@ -241,7 +241,7 @@ def _exists(store: Store, run_id: str) -> bool:
 
 
 def _import_run(client: Any, store: Store, their: Any, experiment: str, status: str, parent: str | None) -> str:
-    from ..store.sqlstore import WriteBatch
+    from ..store.batches import WriteBatch
 
     tags = dict(their.data.tags)
     name = tags.pop("mlflow.runName", None) or their.info.run_name or their.info.run_id[:8]

@@ -7,13 +7,14 @@ Every piece of user text (run names, params, tags, cell sources) goes through
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .palette import DIFF_BACKGROUND, ERROR, MUTED, STATUS_COLOURS, status_colour
+from .palette import BORDER, DIFF_BACKGROUND, ERROR, MUTED, STATUS_COLOURS, status_colour
+from .reproduced import reproduced_badge as badge_of
 
 TABLE_STYLE = "border-collapse:collapse;font-size:12px;margin-bottom:8px"
-CELL_STYLE = "padding:2px 8px;text-align:left;border-bottom:1px solid #ddd;vertical-align:top"
+CELL_STYLE = f"padding:2px 8px;text-align:left;border-bottom:1px solid {BORDER};vertical-align:top"
 
 
 def text(value: object) -> str:
@@ -21,9 +22,24 @@ def text(value: object) -> str:
 
 
 def status_badge(status: str) -> str:
+    """A run's status as the sidebar shows it: a dot of its colour, then its name."""
     colour = status_colour(status)
     return (
-        f'<span class="mlops-status" style="color:{colour};font-weight:600">{text(status)}</span>'
+        f'<span class="mlops-status" style="display:inline-flex;align-items:center;gap:4px;'
+        f'white-space:nowrap"><span style="width:8px;height:8px;border-radius:50%;'
+        f'background:{colour};flex:none"></span>{text(status)}</span>'
+    )
+
+
+def reproduced_badge(tags: Mapping[str, str]) -> str:
+    """The badge of a run's reproducibility verdict (empty when it was never reproduced)."""
+    badge = badge_of(tags)
+    if badge is None:
+        return ""
+    return (
+        f'<span class="mlops-reproduced" title="{text(badge.title)}" style="color:{badge.colour};'
+        f'border:1px solid {badge.colour};border-radius:8px;padding:0 5px;margin-left:4px;'
+        f'font-size:11px;white-space:nowrap">{text(badge.label)}</span>'
     )
 
 
@@ -74,4 +90,4 @@ def error(message: str, detail: str = "") -> str:
     )
 
 
-__all__ = ["DIFF_BACKGROUND", "STATUS_COLOURS", "empty", "error", "filter_error", "mark", "status_badge", "table", "text"]
+__all__ = ["DIFF_BACKGROUND", "STATUS_COLOURS", "empty", "error", "filter_error", "mark", "reproduced_badge", "status_badge", "table", "text"]

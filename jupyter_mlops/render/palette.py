@@ -1,5 +1,11 @@
 """The one palette of every HTML face (notebook displays, the widgets, the controls, the summary
-line under a tracked cell): a run status always has the same colour."""
+line under a tracked cell): a run status always has the same colour, the sidebar's too.
+
+In JupyterLab (and Notebook 7) each colour is the theme's own variable, the one the sidebar's
+CSS uses, so a display reads in the dark theme as in the light one; the hex after it is what
+a page without those variables (a static HTML export, another front end) shows. Charts that
+need a plain colour (plotly) use :data:`STATUS_COLOURS` and the plain constants.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +20,40 @@ STATUS_COLOURS = {
     "interrupted": "#e37400",
     "crashed": "#a142f4",
 }
-#: Text of no particular status, and secondary text.
-NEUTRAL = "#555"
-MUTED = "#777"
-#: Rows that differ between compared runs; lines added and removed in a cell diff.
-DIFF_BACKGROUND = "#fff3cd"
-ADDED_BACKGROUND = "#e6f4ea"
-REMOVED_BACKGROUND = "#fce8e6"
-#: Marks of the execution record, warnings, errors and chart points.
+#: The JupyterLab theme variable of each status (as ``labextension/style/base.css`` paints it).
+STATUS_VARIABLES = {
+    "running": "--jp-brand-color1",
+    "finished": "--jp-success-color1",
+    "failed": "--jp-error-color1",
+    "interrupted": "--jp-warn-color1",
+    "crashed": "--jp-error-color1",
+}
+
+
+def themed(variable: str, fallback: str) -> str:
+    """A CSS colour: the theme's ``variable``, else ``fallback``."""
+    return f"var({variable}, {fallback})"
+
+
+def tint(colour: str, percent: int = 18) -> str:
+    """A background of ``colour`` that keeps the theme's text readable, light or dark."""
+    return f"color-mix(in srgb, {colour} {percent}%, transparent)"
+
+
+#: Text of no particular status, secondary text, and rules between table rows.
+NEUTRAL = themed("--jp-ui-font-color2", "#555")
+MUTED = themed("--jp-ui-font-color3", "#777")
+BORDER = themed("--jp-border-color2", "#ddd")
+#: Marks of the execution record, warnings, errors and chart points (plain: charts use them).
 STALE = STATUS_COLOURS["interrupted"]
 OUT_OF_ORDER = STATUS_COLOURS["crashed"]
 WARNING = STATUS_COLOURS["interrupted"]
 ERROR = STATUS_COLOURS["failed"]
 POINT = STATUS_COLOURS["running"]
+#: Rows that differ between compared runs; lines added and removed in a cell diff.
+DIFF_BACKGROUND = tint(themed("--jp-warn-color1", WARNING))
+ADDED_BACKGROUND = tint(themed("--jp-success-color1", STATUS_COLOURS["finished"]))
+REMOVED_BACKGROUND = tint(themed("--jp-error-color1", ERROR))
 
 
 #: One colour per run in every chart and compare table; kept in the chart spec templates so the
@@ -68,8 +95,11 @@ def run_colours(run_ids: Sequence[str]) -> dict[str, str]:
 
 def status_colour(status: str) -> str:
     """The colour of a run status (``inherit`` for one this palette does not know)."""
-    return STATUS_COLOURS.get(status, "inherit")
+    if status not in STATUS_COLOURS:
+        return "inherit"
+    return themed(STATUS_VARIABLES[status], STATUS_COLOURS[status])
 
 
-__all__ = ["DIFF_BACKGROUND", "ERROR", "MUTED", "NEUTRAL", "OUT_OF_ORDER", "POINT", "RUN_COLOURS",
-           "STALE", "STATUS_COLOURS", "WARNING", "run_colours", "status_colour"]
+__all__ = ["ADDED_BACKGROUND", "BORDER", "DIFF_BACKGROUND", "ERROR", "MUTED", "NEUTRAL", "OUT_OF_ORDER", "POINT",
+           "REMOVED_BACKGROUND", "RUN_COLOURS", "STALE", "STATUS_COLOURS", "STATUS_VARIABLES", "WARNING", "run_colours",
+           "status_colour", "themed", "tint"]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .html import status_badge
+from .palette import BORDER
 from .text import format_duration, format_time, format_value, table_rows
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 _STYLE = (
     "<style>.mlops-table{border-collapse:collapse;font-size:12px}"
-    ".mlops-table th,.mlops-table td{padding:2px 8px;text-align:left;border-bottom:1px solid #ddd}"
+    ".mlops-table th,.mlops-table td{padding:2px 8px;text-align:left;border-bottom:1px solid " + BORDER + "}"
     ".mlops-table th{font-weight:600}.mlops-status{font-weight:600}</style>"
 )
 

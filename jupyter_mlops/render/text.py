@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import describe_error
+from .reproduced import reproduced_badge
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -87,10 +88,11 @@ def runs_table(runs: Sequence[Run]) -> str:
 
 
 def run_detail_text(run: Run) -> str:
+    badge = reproduced_badge(run.tags)
     lines = [
         f"run {run.id}  {run.name}",
         f"  experiment  {run.experiment}",
-        f"  status      {run.status}",
+        f"  status      {run.status}" + (f"  [{badge.label}]" if badge else ""),
         f"  user        {run.user or '-'}",
         f"  source      {run.source}" + (f"  ({run.notebook_path})" if run.notebook_path else ""),
         f"  started     {format_time(run.started_at)}",

@@ -20,27 +20,30 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .diff import RunDiff, diff_runs
     from .errors import Interrupted, RunnerError
-    from .execute import ExecutionResult
-    from .pipeline import Pipeline, run_pipeline
-    from .pipeline_run import PipelineResult
+    from .jobs import ExecutionResult
+    from .pipelines.run import PipelineResult
+    from .pipelines.spec import Pipeline, run_pipeline
+    from .reproduction import Reproduction, reproduce
     from .reruns import RerunStart, rerun, rerun_start
-    from .run import run_notebook
+    from .single import run_notebook
     from .sweeps import SweepResult, parse_grid, sweep
 
 _EXPORTS = {
-    "run_notebook": "run",
+    "run_notebook": "single",
     "sweep": "sweeps",
     "parse_grid": "sweeps",
     "SweepResult": "sweeps",
-    "Pipeline": "pipeline",
-    "PipelineResult": "pipeline_run",
-    "run_pipeline": "pipeline",
+    "Pipeline": "pipelines.spec",
+    "PipelineResult": "pipelines.run",
+    "run_pipeline": "pipelines.spec",
+    "reproduce": "reproduction",
+    "Reproduction": "reproduction",
     "rerun": "reruns",
     "rerun_start": "reruns",
     "RerunStart": "reruns",
     "diff_runs": "diff",
     "RunDiff": "diff",
-    "ExecutionResult": "execute",
+    "ExecutionResult": "jobs",
     "RunnerError": "errors",
     "Interrupted": "errors",
 }
@@ -51,11 +54,13 @@ __all__ = [
     "Pipeline",
     "PipelineResult",
     "RerunStart",
+    "Reproduction",
     "RunDiff",
     "RunnerError",
     "SweepResult",
     "diff_runs",
     "parse_grid",
+    "reproduce",
     "rerun",
     "rerun_start",
     "run_notebook",

@@ -1,6 +1,6 @@
 """Executions in a background process: the caller returns as soon as the run exists.
 
-``python -m jupyter_mlops.runner.background`` reads one pickled :class:`~.execute.Job` on
+``python -m jupyter_mlops.runner.background`` reads one pickled :class:`~.jobs.Job` on
 stdin and executes it. The run is created by the caller first, with the background process's
 pid, so it reads ``running`` at once and ``crashed`` should that process die.
 """
@@ -12,13 +12,16 @@ import pickle
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from .execute import Job, create_run
+from .job_runs import create_run
+from .jobs import Job
 
 
-def start_in_background(store: Any, job: Job) -> str:
-    """Create the run of ``job`` (status running) and execute it in a new process."""
+def start_in_background(store: Any, job: Job, then: Callable[[], Any] | None = None) -> str:
+    """Create the run of ``job`` (status running) and execute it in a new process; ``then``
+    (picklable: a module-level function or a partial of one) runs there once it has ended."""
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter_mlops.runner.background"],
         stdin=subprocess.PIPE,
@@ -31,7 +34,7 @@ def start_in_background(store: Any, job: Job) -> str:
         create_run(store, job, pid=process.pid)
         job.created = True
         assert process.stdin is not None
-        process.stdin.write(pickle.dumps(job))
+        process.stdin.write(pickle.dumps((job, then)))
         process.stdin.close()
     except BaseException:
         process.kill()
@@ -46,12 +49,14 @@ def main() -> int:
     data = sys.stdin.buffer.read()
     if not data:
         return 2  # the caller went away before handing over the job
-    job = pickle.loads(data)
+    job, then = pickle.loads(data)
     from .execute import execute_job
     from .termination import sigterm_as_interrupt
 
     with contextlib.suppress(KeyboardInterrupt), sigterm_as_interrupt():  # `kill PID` ends it interrupted
         execute_job(job)
+        if then is not None:
+            then()
     from .kernels import kernel_pool
 
     kernel_pool().shutdown()

@@ -1,8 +1,7 @@
 """One notebook execution is one run.
 
-:class:`Job` says what to execute (it travels to worker processes and Dask workers, so it
-carries the notebook itself and the resolved store location); :func:`execute_job` runs it in
-the current process: it creates the run (``source = "notebook"``), gives the kernel the run id
+:func:`execute_job` runs a :class:`~.jobs.Job` in the current process: it creates the run
+(:mod:`.job_runs`, ``source = "notebook"``), gives the kernel the run id
 and store in its environment so that ``mlops.log_*`` and ``%%track`` inside the notebook log to
 that run, stores the executed notebook as the run's snapshot and what the kernel ran as its
 execution record, and ends the run as finished, failed or interrupted, with a
@@ -15,71 +14,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from .. import config
 from ..errors import RunError
 from ..store import open_store
+from ..tracking.writer import beating
 from . import failures, termination
-from .heartbeat import beating
-from .kernels import KernelLaunch, PreparedKernel, kernel_pool
+from .job_runs import create_run, end_job_run, failed_to_start
+from .jobs import NOT_STARTED, ExecutionResult, Job, effective_parameters
+from .kernels import PreparedKernel, kernel_pool
 
 #: After interrupting a cancelled or timed-out cell, how long before the kernel is killed.
 INTERRUPT_GRACE = 2.0
-NOT_STARTED = "not started"
-
-
-@dataclass
-class Job:
-    """One notebook execution to run, anywhere."""
-
-    run_id: str
-    notebook: dict[str, Any]  # the notebook document, outputs stripped
-    kernel_name: str
-    cwd: str
-    store: str  # the resolved store location (a directory every worker can reach, or a URL)
-    name: str
-    notebook_path: str | None = None  # recorded on the run, and given to the kernel
-    input_label: str | None = None  # papermill's metadata.papermill.input_path
-    language: str | None = "python"
-    parameters: dict[str, Any] = field(default_factory=dict)
-    experiment: str = "default"
-    parent_id: str | None = None
-    tags: dict[str, str] = field(default_factory=dict)
-    timeout: float | None = None
-    output_path: str | None = None
-    key: str = ""  # the caller's label: a step name, a combination number
-    batch: str = ""  # the sweep or pipeline it belongs to (cancelled together)
-    created: bool = False  # the run already exists (a background rerun creates it first)
-    env: dict[str, Any] | None = None  # captured by the coordinator; used on the same host
-
-    def launch(self) -> KernelLaunch:
-        env = {
-            config.STORE_ENV: self.store,
-            config.RUN_ID_ENV: self.run_id,
-            config.NOTEBOOK_ENV: self.notebook_path or "",
-        }
-        return KernelLaunch(self.run_id, self.kernel_name, self.cwd, env)
-
-
-@dataclass
-class ExecutionResult:
-    """What became of a job: its run's final status and what the run recorded."""
-
-    key: str
-    run_id: str
-    status: str  # a run status, or "not started" (cancelled before it began: no run exists)
-    error: dict[str, Any] | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    metrics: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, Any] = field(default_factory=dict)
-    duration: float = 0.0
-    output_path: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "finished"
 
 
 # --- cancellation ----------------------------------------------------------------------
@@ -177,13 +123,13 @@ def execute_job(
         kernel = pool.take(job.launch(), slot)
         kernel.connect()
     except Exception as exc:  # noqa: BLE001 - no kernel (a missing cwd on this worker...): the run fails
-        return _failed_to_start(job, exc)
+        return failed_to_start(job, exc)
     for upcoming in following:
         try:
             pool.prestart(upcoming.launch(), slot)
         except Exception:  # noqa: BLE001 - it is launched again when its turn comes
             break
-    from . import engine  # noqa: F401 - papermill imports while the kernel boots, before the run starts
+    from . import papermill_engine  # noqa: F401 - papermill imports while the kernel boots, before the run starts
 
     store = open_store(job.store)
     execution = Execution(job, kernel)
@@ -203,14 +149,14 @@ def execute_job(
             status, record = "interrupted", _stopped(execution, None, "interrupted")
         else:
             status, record = "failed", RunError.from_exception(exc)
-        _end(store, job, status, record, execution.notebook)
+        end_job_run(store, job, status, record, execution.notebook)
         raise
     finally:
         with _registry_lock:
             _active.pop(job.run_id, None)
         execution.kernel.stop()
         execution.kernel.close_log()
-    run = _end(store, job, status, error, notebook)
+    run = end_job_run(store, job, status, error, notebook)
     if run is None:  # deleted meanwhile
         return ExecutionResult(
             job.key,
@@ -234,60 +180,13 @@ def execute_job(
     )
 
 
-def _failed_to_start(job: Job, exc: Exception) -> ExecutionResult:
-    store = open_store(job.store)
-    error = failures.start_error(exc, job.kernel_name).to_dict()
-    if not job.created:
-        create_run(store, job)
-    store.end_run(job.run_id, "failed", error=error)
-    return ExecutionResult(job.key, job.run_id, "failed", error=error, params=effective_parameters(job))
-
-
-def create_run(store: Any, job: Job, pid: int | None = None) -> None:
-    """Record the run of ``job`` as running (``pid``: the process that will execute it)."""
-    import socket
-
-    from ..environment import capture_environment
-
-    env = job.env
-    if not env or env.get("host") != socket.gethostname():
-        env = capture_environment(job.cwd)
-    store.create_run(
-        job.run_id,
-        name=job.name,
-        experiment=job.experiment,
-        parent_id=job.parent_id,
-        source="notebook",
-        notebook_path=job.notebook_path,
-        env=env,
-        params=effective_parameters(job),
-        tags=job.tags,
-        pid=pid,
-    )
-
-
-def effective_parameters(job: Job) -> dict[str, Any]:
-    """The params of an execution: the literal defaults of the notebook's parameters cell (and
-    of an injected-parameters cell it already has), updated with the parameters passed, so
-    that runs of a sweep compare on every parameter, not only those varied."""
-    from ..capture.params import notebook_parameters
-
-    cells = (
-        (cell.get("source", ""), cell.get("metadata", {}).get("tags", []))
-        for cell in job.notebook.get("cells", [])
-        if cell.get("cell_type") == "code"
-    )
-    sources = ((s if isinstance(s, str) else "".join(s), tags) for s, tags in cells)
-    return {**notebook_parameters(sources), **job.parameters}
-
-
 def _run(execution: Execution) -> tuple[str, RunError | None, Any]:
     """Execute; return (status, error, executed notebook)."""
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
     from papermill.execute import raise_for_execution_errors
 
-    from .engine import execute_notebook
+    from .papermill_engine import execute_notebook
 
     job = execution.job
     own = failures.has_injected_cell(job.notebook)
@@ -362,25 +261,3 @@ def _prepare(job: Job) -> Any:
     return remove_error_markers(notebook)
 
 
-def _end(store: Any, job: Job, status: str, record: RunError | None, notebook: Any) -> Any:
-    """Store the snapshot and end the run; return the stored run (None if it never existed)."""
-    from ..capture.execution import executed_record
-    from ..errors import RunNotFound
-
-    error = record.to_dict() if record is not None else None
-    if notebook is not None:
-        try:
-            from nbformat.v4 import writes_json  # what nbformat.writes does, minus validation
-
-            store.set_snapshot(job.run_id, writes_json(notebook).encode("utf-8"))
-            store.set_execution_record(job.run_id, executed_record(notebook))
-        except RunNotFound:
-            return None
-        except Exception as exc:  # noqa: BLE001 - an unserialisable notebook must not lose the run
-            error = dict(error or {})
-            error.setdefault("snapshot_error", str(exc))
-    try:
-        store.end_run(job.run_id, status, error=error)
-        return store.get_run(job.run_id)
-    except RunNotFound:
-        return None

@@ -3,7 +3,7 @@
 Each kernel serves exactly one execution (its run id is in its environment from the start),
 so no state leaks from one run into the next. A process keeps a small pool: while one
 notebook executes, the kernels of the executions it will run next are already booting. Once a
-notebook is done and its tracking data written (see :mod:`.engine`), its kernel is killed at
+notebook is done and its tracking data written (see :mod:`.papermill_engine`), its kernel is killed at
 once: a polite shutdown costs an ipykernel about 0.15 s of CPU and sometimes seconds of waiting.
 """
 

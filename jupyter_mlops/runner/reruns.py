@@ -19,8 +19,8 @@ from ..notebook.params import injected_names, parameter_specs
 from ..store import open_store
 from ..store.ids import new_run_id
 from .errors import Interrupted, NotebookOutsideRoot, NotRerunnable
-from .execute import Job
-from .plan import check_timeout, prepare_target
+from .jobs import Job
+from .targets import check_timeout, prepare_target
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -199,8 +199,11 @@ def rerun_job(
     cwd: str | os.PathLike[str] | None = None,
     timeout: float | None = None,
     root: str | os.PathLike[str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    parent_id: str | None = None,
 ) -> Job:
-    """The job that re-executes run ``run_id``; every check done, nothing started."""
+    """The job that re-executes run ``run_id``; every check done, nothing started. ``tags``
+    say what the new run is to the old one (default: ``rerun_of``)."""
     old = store.get_run(run_id)
     start, notebook = _plan(store, old, root)
     if start.problem is not None:
@@ -210,14 +213,15 @@ def rerun_job(
         cwd = Path(old.notebook_path).parent
     target = prepare_target(notebook, kernel or old.tags.get("kernel") or None, cwd or os.getcwd())
     values = target.resolve({**start.values, **dict(params)})
-    tags = {"rerun_of": old.id, "kernel": target.kernel_name}
+    relation = dict(tags) if tags is not None else {"rerun_of": old.id}
     return target.job(
         new_run_id(),
         values,
         store=store.location,
         name=name or old.name,
         experiment=old.experiment,
-        tags=tags,
+        parent_id=parent_id,
+        tags={**relation, "kernel": target.kernel_name},
         timeout=check_timeout(timeout),
         key=old.id,
     )

@@ -17,14 +17,14 @@ from ..errors import describe_error
 from ..notebook.params import InvalidParameterName, check_parameter_names
 from ..store import open_store
 from ..store.ids import new_run_id
-from .batch import close_parent, open_parent, summary_order
+from ..tracking.writer import beating
 from .errors import GridError, Interrupted, ParameterError
-from .execute import ExecutionResult, Job
 from .executors import PRESTART, Executor, make_executor
-from .heartbeat import beating
+from .jobs import ExecutionResult, Job
 from .parameters import TextValue, coerce
-from .plan import Target, check_names, check_timeout, prepare_target
+from .parent_run import close_parent, open_parent, summary_order
 from .progress import Progress
+from .targets import Target, check_names, check_timeout, prepare_target
 
 if TYPE_CHECKING:
     from ..store.entities import Run

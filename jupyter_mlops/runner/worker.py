@@ -20,7 +20,8 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
-from .execute import ExecutionResult, cancel_executions, execute_job
+from .execute import cancel_executions, execute_job
+from .jobs import ExecutionResult
 from .kernels import kernel_pool
 
 PARENT_POLL = 1.0
@@ -102,7 +103,7 @@ def _host(coordinator_pid: int, fds: list[int]) -> int:
     """Import once, fork one worker per connection, wait for them all."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..store import sqlstore  # noqa: F401 - the heavy imports every worker shares
-    from . import engine  # noqa: F401
+    from . import papermill_engine  # noqa: F401
 
     children = []
     for index, fd in enumerate(fds):

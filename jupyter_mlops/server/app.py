@@ -37,5 +37,7 @@ class MlopsApp(ExtensionApp):
         from .handlers import routes
         from .lineage import lineage_routes
         from .models import model_routes
+        from .reproduce import reproduce_routes
 
-        self.handlers.extend([*model_routes("mlops/api"), *lineage_routes("mlops/api"), *routes()])  # before routes()' catch-all
+        self.handlers.extend([*model_routes("mlops/api"), *lineage_routes("mlops/api"),
+                              *reproduce_routes("mlops/api"), *routes()])  # before routes()' catch-all

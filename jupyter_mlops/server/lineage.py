@@ -4,12 +4,15 @@
 ``GET lineage?path=FILE`` (the graph around a run or a file, ``Store.lineage``'s payload).
 For ``path=`` the file (relative to the server root, as the file browser shows it) also
 says where the store is, as a directory's ``path=`` does on every other route; it may not
-lead outside the root.
+lead outside the root. ``GET lineage?file=STORED&path=DIR`` starts from a file as the
+records name it (relative to the project root, as a lineage node's ``path``) in the store of
+directory DIR: how a view re-centres on a file node without knowing where the server root is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,16 +46,24 @@ class RunFilesHandler(MlopsHandler):
 
 
 class LineageHandler(MlopsHandler):
-    """``GET lineage?run=ID`` (``path=`` then names the directory, as elsewhere) or
-    ``GET lineage?path=FILE``."""
+    """``GET lineage?run=ID`` or ``GET lineage?file=STORED`` (``path=`` then names the
+    directory, as elsewhere) or ``GET lineage?path=FILE``."""
 
     @web.authenticated
     @authorized
     async def get(self) -> None:
         run_id = self.get_argument("run", "") or None
+        stored = self.get_argument("file", "") or None
+        if run_id is not None and stored is not None:
+            raise ApiError(400, "invalid_input", "give run=RUN_ID or file=PATH, not both", parameter="file")
         if run_id is not None:
             store = await self.required_store()
             graph = await self.call(store.lineage, run_id=run_id)
+        elif stored is not None:
+            if len(stored) > MAX_PATH:
+                raise ApiError(400, "invalid_input", f"file is longer than {MAX_PATH} characters", parameter="file")
+            store = await self.required_store()
+            graph = await self._walk(store, _recorded(store, stored))
         else:
             graph = await self._of_file(self.get_argument("path", ""))
         self.write_json(graph.to_dict())
@@ -86,6 +97,15 @@ class LineageHandler(MlopsHandler):
             raise ApiError(404, "path_not_tracked", str(exc), parameter="path") from None
         except MlopsError as exc:
             raise api_error(exc, parameter="path") from None
+
+
+def _recorded(store: Store, stored: str) -> str:
+    """A recorded path made absolute (relative ones are under the project root), so that
+    its stored form does not depend on the server's working directory."""
+    from ..store.files import project_root
+
+    text = stored.replace("\\", "/")
+    return text if os.path.isabs(text) else str(project_root(store) / text)
 
 
 def _open(location: str) -> Store | None:

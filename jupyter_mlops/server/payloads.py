@@ -62,15 +62,11 @@ def runs_page(
 
         parse_filter(filter or "")  # a bad filter is an error even on an empty store
         parse_order_by(order_by or "")
-        return {"runs": [], "total": 0}
-    runs = store.search_runs(
-        filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset, previews=True
-    )
-    if offset == 0 and len(runs) < limit:
-        total = len(runs)
-    else:
-        total = store.count_runs(filter, experiment=experiment)
-    return {"runs": [run_summary(run) for run in runs], "total": total}
+        return {"runs": [], "total": 0, "offset": 0}
+    from ..store.paging import page_runs
+
+    page = page_runs(store, filter, experiment=experiment, order_by=order_by, limit=limit, offset=offset)
+    return {"runs": [run_summary(run) for run in page.runs], "total": page.total, "offset": page.offset}
 
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:

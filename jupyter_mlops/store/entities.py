@@ -34,6 +34,23 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class RunBrief:
+    """A run's name, status, times and last metric values: what a summary line shows, read
+    without its params, tags and outputs (see ``Store.run_brief``)."""
+
+    id: str
+    name: str
+    status: str
+    started_at: float
+    ended_at: float | None
+    metrics: dict[str, float]
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+
+@dataclass(frozen=True)
 class ExecutedCell:
     """One cell execution the kernel made up to a run."""
 

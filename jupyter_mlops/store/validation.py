@@ -7,6 +7,7 @@ with these, so a value refused by one face is refused by all, before anything is
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InvalidInput
@@ -77,3 +78,10 @@ def jsonable_param(key: str, value: Any) -> Any:
             f"got {type(value).__name__}: log repr(value) or str(value) if that is what you mean"
         ) from exc
     return check_text(f"param {key!r}", value) if isinstance(value, str) else value
+
+
+def check_tag_count(tags: Mapping[str, Any]) -> None:
+    """One call sets a bounded number of tags (the tracking writer's batches are not capped:
+    what a run staged over time is always written)."""
+    if len(tags) > MAX_TAGS_PER_WRITE:
+        raise InvalidInput(f"{len(tags)} tags at once is too many: set at most {MAX_TAGS_PER_WRITE} per call")

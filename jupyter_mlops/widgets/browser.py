@@ -21,7 +21,6 @@ from .detail import RunDetail
 from .live import DEFAULT_INTERVAL, LiveRefresher
 from .model import (
     DEFAULT_PAGE_SIZE,
-    ID_COLUMN,
     PAGE_SIZES,
     Column,
     Page,
@@ -31,15 +30,13 @@ from .model import (
     resolve_store,
 )
 from .models import ModelsPanel
+from .query_bar import QueryBar
 from .table import Pager, RunsTable
 from .tree import descendants
 
 if TYPE_CHECKING:
     from ..store.sqlstore import Store
 
-ALL_EXPERIMENTS = "all experiments"
-_ALL = ""  # the dropdown's value for all experiments (a Dropdown shows None as no choice)
-FILTER_PLACEHOLDER = "e.g. params.lr = 0.1 and metrics.acc >= 0.9 (Enter to apply)"
 DETAIL_TAB, COMPARE_TAB, MODELS_TAB = 0, 1, 2
 
 
@@ -65,7 +62,6 @@ class RunBrowser(w.VBox):
             )
         self.store = resolve_store(store)
         self._lock = threading.RLock()
-        self._syncing = False
         self._closed = False
         self.query = Query(
             experiment=experiment, filter=(filter or "").strip(), page_size=page_size
@@ -73,29 +69,11 @@ class RunBrowser(w.VBox):
         self.page = Page([], 0, self.query)
         self.selected: dict[str, None] = {}  # run ids, in the order they were ticked
 
-        self.experiment = w.Dropdown(
-            description="experiment",
-            options=[(ALL_EXPERIMENTS, _ALL)],
-            value=_ALL,
-            layout=w.Layout(width="260px"),
-        )
-        self.filter_box = w.Text(
-            value=self.query.filter,
-            placeholder=FILTER_PLACEHOLDER,
-            description="filter",
-            continuous_update=False,
-            layout=w.Layout(flex="1 1 auto", min_width="240px"),
-        )
-        self.sort = w.Dropdown(description="sort", options=[], layout=w.Layout(width="240px"))
-        self.direction = w.ToggleButtons(
-            options=[("desc", True), ("asc", False)],
-            value=True,
-            tooltips=["largest / newest first", "smallest / oldest first"],
-            style={"button_width": "64px"},
-        )
-        self.refresh_button = w.Button(
-            icon="refresh", tooltip="refresh", layout=w.Layout(width="36px")
-        )
+        self.bar = QueryBar(self.query.filter, on_change=self._query_changed, lock=self._lock)
+        bar = self.bar  # its controls, as the browser's own attributes
+        self.experiment, self.filter_box, self.sort, self.direction = (
+            bar.experiment, bar.filter_box, bar.sort, bar.direction)
+        self.refresh_button, self.models_button = bar.refresh_button, bar.models_button
         self.filter_error = w.HTML("")
         self._error_text = ""
         self.table = RunsTable(on_sort=self.sort_by, on_open=self.open_run, on_select=self.select)
@@ -116,7 +94,6 @@ class RunBrowser(w.VBox):
         self.detail.rerun.on_open(self.open_run)
         self.comparison = RunCompare(self.store, lock=self._lock)
         self.models = ModelsPanel(self.store, on_open_run=self.open_run)
-        self.models_button = w.Button(description="models", icon="cubes", layout=w.Layout(width="auto"))
         self.views = w.Tab(
             [self.detail, self.comparison, self.models],
             titles=("run", "compare", "models"),
@@ -125,19 +102,11 @@ class RunBrowser(w.VBox):
         self.status = w.HTML("")
         self._live = LiveRefresher(self._live_refresh, refresh_interval, on_error=self._live_failed)
 
-        self.experiment.observe(self._experiment_changed, names="value")
-        self.filter_box.observe(self._filter_changed, names="value")
-        self.sort.observe(self._sort_changed, names="value")
-        self.direction.observe(self._direction_changed, names="value")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.compare_button.on_click(lambda _: self.compare_selected())
         self.clear_button.on_click(lambda _: self.clear_selection())
         self.models_button.on_click(lambda _: self.show_models())
 
-        toolbar = w.HBox(
-            [self.experiment, self.filter_box, self.sort, self.direction, self.refresh_button, self.models_button],
-            layout=w.Layout(flex_flow="row wrap", align_items="center"),
-        )
         selection = w.HBox(
             [self.selection_label, self.compare_button, self.clear_button],
             layout=w.Layout(align_items="center"),
@@ -146,7 +115,7 @@ class RunBrowser(w.VBox):
             [self.pager, selection],
             layout=w.Layout(justify_content="space-between", flex_flow="row wrap"),
         )
-        super().__init__([toolbar, self.filter_error, self.table, footer, self.status, self.views])
+        super().__init__([self.bar, self.filter_error, self.table, footer, self.status, self.views])
         self.add_class("mlops-run-browser")
         self._update_experiments()
         self.refresh()
@@ -217,32 +186,10 @@ class RunBrowser(w.VBox):
             self.status.value = h.error(f"live refresh stopped: {exc}; press refresh to try again")
 
     def _update_experiments(self) -> None:
-        names = self.store.experiments()
-        if self.query.experiment is not None and self.query.experiment not in names:
-            names = sorted([*names, self.query.experiment])
-        options = [(ALL_EXPERIMENTS, _ALL), *((name, name) for name in names)]
-        with self._syncing_controls():
-            if list(self.experiment.options) != options:
-                self.experiment.options = options
-            self.experiment.value = self.query.experiment or _ALL
+        self.bar.show_experiments(self.store.experiments(), self.query.experiment)
 
     def _sync_controls(self, page: Page, columns: list[Column] | None = None) -> None:
-        """Set the sort, direction and experiment controls to what ``page`` shows."""
-        query = page.query
-        if columns is None:
-            columns = choose_columns(page.runs, query.sort_field)
-        options = [(c.label, c.order_field) for c in (*columns, ID_COLUMN) if c.order_field]
-        if query.sort_field not in [field for _, field in options]:
-            options.append((query.sort_field, query.sort_field))
-        with self._syncing_controls():
-            if list(self.sort.options) != options:
-                self.sort.options = options
-            self.sort.value = query.sort_field
-            self.direction.value = query.descending
-            self.experiment.value = query.experiment or _ALL
-
-    def _syncing_controls(self) -> _Syncing:
-        return _Syncing(self)
+        self.bar.show_query(page, columns if columns is not None else choose_columns(page.runs, page.query.sort_field))
 
     # --- user actions -----------------------------------------------------------------
 
@@ -327,28 +274,15 @@ class RunBrowser(w.VBox):
         self._live.watch()
 
     # --- control events ---------------------------------------------------------------
-    # The lock is taken first, so a change the browser makes itself (under ``_syncing``,
-    # maybe on the live thread) is never mistaken for a user's.
 
-    def _experiment_changed(self, change: dict[str, Any]) -> None:
-        with self._lock:
-            if not self._syncing:
-                self.refresh(self.query.with_changes(experiment=change["new"] or None))
-
-    def _filter_changed(self, change: dict[str, Any]) -> None:
-        with self._lock:
-            if not self._syncing:
-                self.refresh(self.query.with_changes(filter=str(change["new"]).strip()))
-
-    def _sort_changed(self, change: dict[str, Any]) -> None:
-        with self._lock:
-            if not self._syncing and change["new"] and change["new"] != self.query.sort_field:
-                self.sort_by(change["new"])
-
-    def _direction_changed(self, change: dict[str, Any]) -> None:
-        with self._lock:
-            if not self._syncing:
-                self.refresh(self.query.with_changes(descending=bool(change["new"])))
+    def _query_changed(self, **change: Any) -> None:
+        """A change the user made in the query bar (the lock is held)."""
+        field = change.get("sort_field")
+        if "sort_field" in change:
+            if field and field != self.query.sort_field:
+                self.sort_by(field)
+            return
+        self.refresh(self.query.with_changes(**change))
 
     def _page_size_changed(self, size: int) -> None:
         with self._lock:
@@ -378,21 +312,6 @@ class RunBrowser(w.VBox):
         """The shown page as a plain-text table (for front ends without widgets)."""
         error = f"{self._error_text}\n" if self._error_text else ""
         return error + runs_table(self.page.runs) + self.page.label
-
-
-class _Syncing:
-    """While the browser sets its own controls, their change events are not user actions."""
-
-    def __init__(self, browser: RunBrowser) -> None:
-        self.browser = browser
-        self.before = False
-
-    def __enter__(self) -> None:
-        self.before = self.browser._syncing
-        self.browser._syncing = True
-
-    def __exit__(self, *_: object) -> None:
-        self.browser._syncing = self.before
 
 
 def show_runs(

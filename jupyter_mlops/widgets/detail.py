@@ -30,7 +30,7 @@ OUT_OF_ORDER_COLOUR = OUT_OF_ORDER
 def facts_html(run: Run) -> str:
     parts = [
         f'<b class="mlops-run-name">{h.text(run.name)}</b> <code>{h.text(run.id)}</code> '
-        f"{h.status_badge(run.status)}",
+        f"{h.status_badge(run.status)}{h.reproduced_badge(run.tags)}",
         f"experiment {h.text(run.experiment)}",
         f"started {h.text(format_time(run.started_at))}",
         f"duration {h.text(format_duration(run.duration))}",

@@ -183,19 +183,19 @@ def resolve_store(store: Store | str | os.PathLike[str] | None) -> Store:
 
 def fetch_page(store: Store, query: Query) -> Page:
     """The runs of ``query``'s page and the number of runs matching it. A page past the end
-    (runs were deleted meanwhile) falls back to the last page.
+    (runs were deleted meanwhile) is the last page, as in every face (``store.paging``).
 
     Raises :class:`~jupyter_mlops.errors.FilterSyntaxError` for a bad filter or order."""
-    total = store.count_runs(query.filter or None, experiment=query.experiment)
-    last_page = max(0, -(-total // query.page_size) - 1)
-    if query.page > last_page:
-        query = replace(query, page=last_page)
-    runs = store.search_runs(
+    from ..store.paging import page_runs
+
+    page = page_runs(
+        store,
         query.filter or None,
         experiment=query.experiment,
         order_by=query.order_by,
         limit=query.page_size,
         offset=query.offset,
-        previews=True,  # long values cut: a run's detail view loads it whole
     )
-    return Page(runs, total, query)
+    if page.offset != query.offset:
+        query = replace(query, page=page.offset // query.page_size)
+    return Page(page.runs, page.total, query)

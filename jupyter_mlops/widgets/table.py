@@ -10,11 +10,15 @@ import html
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from ..render import html as h
 from .model import ID_COLUMN, Column, Page, cell_text
+
+if TYPE_CHECKING:
+    from ..store.entities import Run
 
 _TAG = re.compile(r"<[^>]+>")
 SORT_UP = " ▲"
@@ -28,9 +32,9 @@ class _Row:
     cells: list[w.HTML] = field(default_factory=list)
 
 
-def _cell_html(run_status: str, column: Column, value: str) -> str:
+def _cell_html(run: Run, column: Column, value: str) -> str:
     if column.key == "status":
-        return h.status_badge(run_status)
+        return h.status_badge(run.status) + h.reproduced_badge(run.tags)
     return f'<span title="{h.text(value)}" style="white-space:nowrap">{h.text(value)}</span>'
 
 
@@ -81,7 +85,7 @@ class RunsTable(w.VBox):
                 while len(row.cells) < len(columns):
                     row.cells.append(w.HTML(""))
                 for cell, column in zip(row.cells, columns, strict=False):
-                    cell.value = _cell_html(run.status, column, cell_text(run, column))
+                    cell.value = _cell_html(run, column, cell_text(run, column))
                 children += [row.select, row.open, *row.cells[: len(columns)]]
             template = f"repeat({len(self._columns) + 1}, max-content)"
             if self.grid.layout.grid_template_columns != template:

@@ -15,6 +15,7 @@ import {
   IInfo,
   IMetricSeries,
   IRerunStart,
+  IReproduction,
   IRun,
   IRunChanges,
   IRunDetail,
@@ -235,6 +236,20 @@ export class MlopsApi {
     return reply.run_id;
   }
 
+  /** The newest reproduction of the run (verdict `null`: never reproduced). */
+  async reproduction(id: string, path = ''): Promise<IReproduction> {
+    return this.json<IReproduction>(['runs', id, 'reproduce'], { path });
+  }
+
+  /** Start reproducing the run in the background; resolves once the reproduction exists. */
+  async reproduce(id: string, path = ''): Promise<IReproduction> {
+    return this.json<IReproduction>(
+      ['runs', id, 'reproduce'],
+      { path },
+      { method: 'POST', body: '{}' }
+    );
+  }
+
   /** `overrides`: metrics whose better direction is not the one their name says. */
   async compare(
     ids: string[],
@@ -263,7 +278,8 @@ export class MlopsApi {
     };
   }
 
-  private async json<T>(
+  /** A JSON reply of a route (the registry and lineage clients build on it). */
+  async json<T>(
     parts: string[],
     query: Record<string, string | number | undefined>,
     init: RequestInit = {}
@@ -272,7 +288,8 @@ export class MlopsApi {
     return (await response.json()) as T;
   }
 
-  private async request(
+  /** A route's reply; a failure is an `ApiError`. */
+  async request(
     parts: string[],
     query: Record<string, string | number | undefined>,
     init: RequestInit = {}

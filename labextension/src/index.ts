@@ -31,6 +31,7 @@ import { watchTheme } from './chartTheme';
 import { addCommands } from './commands';
 import { runsIcon } from './icons';
 import { RunsModel } from './model';
+import { lineagePlugin } from './lineagePlugin';
 import { CommandIDs, IMlopsRuns, SIDEBAR_ID } from './tokens';
 import { PACKAGE_VERSION, sameVersion } from './version';
 import { RunsPanel } from './views/RunsPanel';
@@ -171,4 +172,4 @@ const plugin: JupyterFrontEndPlugin<IMlopsRuns> = {
   }
 };
 
-export default plugin;
+export default [plugin, lineagePlugin];

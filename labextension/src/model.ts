@@ -233,6 +233,7 @@ export class RunsModel extends PollingModel<IRunsState> {
       this.update({
         runs: page.runs,
         total: page.total,
+        offset: page.offset ?? s.offset,
         store: page.store,
         experiments,
         loading: false,

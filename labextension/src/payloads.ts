@@ -74,11 +74,15 @@ export interface IRunDetail extends IRun {
   has_snapshot: boolean;
   /** The run's colour in its charts (the one it has when compared first). */
   colour?: string;
+  /** The files the run read and wrote (`registryPayloads.ts`). */
+  files?: import('./registryPayloads').IFileRef[];
 }
 
 export interface IRunsPage {
   runs: IRun[];
   total: number;
+  /** Of the first run: the offset asked for, or the last page's when that was past the end. */
+  offset?: number;
   store: string;
 }
 
@@ -170,4 +174,30 @@ export interface IRerunStart {
   reason: string | null;
   error?: string;
   params: { name: string; value: JSONValue; kind: string | null }[];
+}
+
+/** `GET`/`POST runs/{id}/reproduce`: the newest reproduction of a run and its verdict. */
+export interface IReproduction {
+  run_id: string;
+  /** `null` when the run was never reproduced. */
+  verdict: 'reproduced' | 'differs' | 'failed' | 'running' | null;
+  reproduction_id?: string | null;
+  tag?: 'yes' | 'no' | 'failed' | null;
+  tolerance?: number;
+  compared?: string[];
+  differences?: {
+    key: string;
+    original: number | string | null;
+    reproduced: number | string | null;
+    relative: number | string | null;
+    detail: string;
+  }[];
+  new_metrics?: string[];
+  likely_causes?: {
+    kind: 'out_of_order' | 'stale' | 'missing';
+    execution_count: number | null;
+    source: string;
+    description: string;
+  }[];
+  error?: string | null;
 }

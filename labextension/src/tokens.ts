@@ -14,6 +14,7 @@ export namespace CommandIDs {
   export const deleteRuns = 'jupyter-mlops:delete';
   export const tag = 'jupyter-mlops:tag';
   export const trackCell = 'jupyter-mlops:track-cell';
+  export const showLineage = 'jupyter-mlops:show-lineage';
 }
 
 /** Id of the sidebar widget (its tab is `li[data-id="jupyter-mlops-runs"]`). */

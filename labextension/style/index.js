@@ -1,2 +1,4 @@
 import './base.css';
 import './charts.css';
+import './reproduce.css';
+import './datamodels.css';

@@ -22,7 +22,7 @@ BENCHMARKS = sorted(
 
 
 def test_every_benchmark_is_listed() -> None:
-    assert {"core", "compare_bench", "gpu_check", "postgres_bench", "runner_bench", "sidebar_bench",
+    assert {"core", "ci_bench", "compare_bench", "gpu_check", "postgres_bench", "runner_bench", "sidebar_bench",
             "track_bench", "widgets_bench"} <= set(BENCHMARKS)
 
 

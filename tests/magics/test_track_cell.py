@@ -138,6 +138,22 @@ def test_captured_param_conflicting_with_a_logged_one_keeps_the_logged_one(shell
     assert only_run(store).params["lr"] == 0.01
 
 
+def test_a_logged_param_replaces_a_captured_one_already_written(shell, store) -> None:
+    cell = shell.run("%%track --quiet\nlr = 0.1\nmlops.active_run().flush()\nseen = mlops.get_store().get_run(mlops.active_run().id).params\n"
+                     "mlops.log_param('lr', 0.01)\n")
+    assert cell.error is None and shell.ns["seen"] == {"lr": 0.1}  # written with the run's first batch
+    assert "param 'lr' was already logged as 0.01" in cell.stderr
+    assert only_run(store).params == {"lr": 0.01}
+
+
+def test_a_cell_that_fails_early_keeps_only_the_captured_params_that_ran(shell, store) -> None:
+    cell = shell.run("%%track --quiet\nlr = 0.1\nmlops.active_run().flush()\nseen = mlops.get_store().get_run(mlops.active_run().id).params\n"
+                     "raise ValueError('stop')\nepochs = 5\n")
+    assert isinstance(cell.error, ValueError)
+    assert shell.ns["seen"] == {"lr": 0.1, "epochs": 5}  # shown while it ran
+    assert only_run(store).params == {"lr": 0.1}
+
+
 def test_no_snapshot_keeps_the_execution_record(shell, store) -> None:
     shell.run("%%track --no-snapshot --quiet\nx = 1\n")
     run = only_run(store)

@@ -7,45 +7,15 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
 
 import nbformat
 import pytest
 
 from jupyter_mlops.ipython_profile import enable_extension
 from jupyter_mlops.store import open_store
+from tests.support.kernel import Kernel, stderr_of
 
 pytestmark = pytest.mark.slow
-
-
-class Kernel:
-    def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        from jupyter_client.manager import KernelManager
-
-        self.manager = KernelManager(kernel_name="python3")
-        self.manager.start_kernel(env=env, cwd=str(cwd))
-        self.client = self.manager.client()
-        self.client.start_channels()
-        self.client.wait_for_ready(timeout=60)
-
-    def execute(self, code: str, timeout: float = 60) -> dict[str, Any]:
-        """Run a cell; returns the reply content plus ``outputs`` (the iopub messages' content)."""
-        outputs: list[dict[str, Any]] = []
-
-        def keep(msg: dict[str, Any]) -> None:
-            if msg["msg_type"] in ("stream", "display_data", "execute_result", "error"):
-                outputs.append({"type": msg["msg_type"], **msg["content"]})
-
-        reply = self.client.execute_interactive(code, timeout=timeout, output_hook=keep)
-        return {**reply["content"], "outputs": outputs}
-
-    def stop(self) -> None:
-        self.client.stop_channels()
-        self.manager.shutdown_kernel(now=True)
-
-
-def stderr_of(result: dict[str, Any]) -> str:
-    return "".join(o.get("text", "") for o in result["outputs"] if o["type"] == "stream" and o["name"] == "stderr")
 
 
 def test_kernel_session_records_snapshot_execution_record_params_failure_and_interrupt(tmp_path: Path) -> None:

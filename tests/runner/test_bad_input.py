@@ -9,8 +9,8 @@ import pytest
 
 from jupyter_mlops.cli import main
 from jupyter_mlops.runner.errors import PipelineError
-from jupyter_mlops.runner.pipeline import Pipeline
-from jupyter_mlops.runner.references import substitute
+from jupyter_mlops.runner.pipelines.references import substitute
+from jupyter_mlops.runner.pipelines.spec import Pipeline
 
 
 def nothing_ran(store_dir: Path) -> bool:

@@ -20,7 +20,7 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    from jupyter_mlops.runner.dask_executor import prepare_main_for_spawn
+    from jupyter_mlops.runner.executors.dask import prepare_main_for_spawn
 
     prepare_main_for_spawn()  # earlier tests in this process may have installed an IPython __main__
     cluster = distributed.LocalCluster(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jupyter_mlops.errors import FilterSyntaxError
-from jupyter_mlops.runner.batch import summary_order
 from jupyter_mlops.runner.errors import GridError
+from jupyter_mlops.runner.parent_run import summary_order
 from jupyter_mlops.runner.sweeps import combinations, parse_grid
 
 

@@ -204,7 +204,7 @@ def test_a_kernel_that_cannot_start_fails_the_run(store, notebook, tmp_path):
     job_cwd = tmp_path / "gone"
     job_cwd.mkdir()
     from jupyter_mlops.runner.execute import execute_job
-    from jupyter_mlops.runner.plan import prepare_target
+    from jupyter_mlops.runner.targets import prepare_target
 
     job = prepare_target(path, cwd=job_cwd).job(
         "1m8gxxxxxxxxxx", {}, store=store.location, name="nb"

@@ -55,6 +55,11 @@ async def test_files_and_lineage_of_a_run_and_of_a_file(api: Any, root_store: Pa
     by_file = body(await api("lineage", params={"path": "data/raw.csv"}))
     assert {n["run_id"] for n in by_file["nodes"] if n["kind"] == "run"} == {prepare, train}
     assert by_file["start"][0].startswith("file:data/raw.csv@sha256:")
+    # a file node's own path (as recorded) re-centres the graph, whatever the server's cwd
+    clean = next(n for n in graph["nodes"] if n["kind"] == "file" and n["path"] == "data/clean.csv")
+    by_record = body(await api("lineage", params={"file": clean["path"], "path": ""}))
+    assert by_record["start"] == [clean["id"]]
+    assert {n["run_id"] for n in by_record["nodes"] if n["kind"] == "run"} == {prepare, train}
 
     detail = body(await api("runs", prepare))
     assert detail["user"] == "ana" and [f["path"] for f in detail["files"]] == ["data/raw.csv", "data/clean.csv"]
@@ -68,6 +73,9 @@ async def test_files_and_lineage_of_a_run_and_of_a_file(api: Any, root_store: Pa
     (("lineage",), {"run": "0000nosuchrun"}, 404, "run_not_found"),
     (("lineage",), {}, 400, "invalid_input"),
     (("lineage",), {"path": "data/never-recorded.csv"}, 404, "path_not_tracked"),
+    (("lineage",), {"file": "data/never-recorded.csv"}, 404, "path_not_tracked"),
+    (("lineage",), {"file": "../../etc/passwd"}, 404, "path_not_tracked"),
+    (("lineage",), {"file": "data/raw.csv", "run": "RUN"}, 400, "invalid_input"),
     (("lineage",), {"path": "../../etc/passwd"}, 403, "path_outside_root"),
     (("lineage",), {"path": "nowhere/deep/file.csv"}, 404, "path_not_found"),
     (("lineage",), {"path": "<img src=x onerror=alert(1)>.csv"}, 404, "path_not_tracked"),
@@ -79,6 +87,7 @@ async def test_bad_lineage_requests_get_json_errors(api: Any, root_store: Path, 
                                                     status: int, code: str) -> None:
     prepare, _ = pipeline_runs(jp_root_dir, root_store)
     quoted = [urllib.parse.quote(prepare if p == "RUN" else p, safe="") for p in parts]
+    params = {k: prepare if v == "RUN" else v for k, v in params.items()}
     response = await api(*quoted, params=params, raise_error=False)
     assert response.code == status, response.body
     reply = body(response)

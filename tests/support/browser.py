@@ -156,6 +156,28 @@ def start_lab(root: Path, home: Path, *, notebook: bool = False) -> Lab:
     raise RuntimeError(f"JupyterLab did not answer within {START_TIMEOUT:.0f} s:\n{lab.log_tail()}")
 
 
+def open_lab_page(browser: Any, lab: Lab, ready_command: str, wait_ms: int = 30_000) -> Any:
+    """A 1440x900 page of ``lab``, once JupyterLab has restored its layout and the extension's
+    ``ready_command`` exists."""
+    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    page.set_default_timeout(wait_ms)
+    page.goto(f"{lab.url}lab?token={lab.token}")
+    page.wait_for_selector("#jp-main-dock-panel")
+    page.wait_for_function(
+        "(name) => window.jupyterapp && window.jupyterapp.commands.hasCommand(name)", arg=ready_command
+    )
+    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    return page
+
+
+def run_command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
+    """Execute a JupyterLab command in the page and wait for it to finish."""
+    page.evaluate(
+        "async ([name, args]) => { await window.jupyterapp.commands.execute(name, args); }",
+        [name, args or {}],
+    )
+
+
 def write_notebook(path: Path, *cells: str | tuple[str, list[str]]) -> bytes:
     """A notebook of code cells (a cell may be ``(source, tags)``), written to ``path``."""
     import nbformat

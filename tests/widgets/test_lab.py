@@ -84,7 +84,7 @@ def test_runs_magic_shows_the_runs_and_header_clicks_sort_them(page: Any, lab: L
     page.goto(f"{lab.url}lab/tree/runs.ipynb?token={lab.token}")
     page.wait_for_selector("#jp-main-dock-panel")
     cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
-    expect(cells).to_have_count(2)
+    expect(cells).to_have_count(2, timeout=WAIT_MS)  # a loaded machine opens it slowly
     page.wait_for_function("""() => {
         const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
         return kernel?.status === 'idle';
@@ -116,3 +116,39 @@ def test_runs_magic_shows_the_runs_and_header_clicks_sort_them(page: Any, lab: L
     expect(runs_output.locator(".mlops-runs-grid .mlops-open-run")).to_have_count(4)
     magic_rows = grid_rows(runs_output.locator(".mlops-runs-grid"))
     assert [row[0] for row in magic_rows[1:]] == newest_first
+
+
+def test_runs_fits_a_700px_notebook_and_follows_the_theme(page: Any, lab: Lab, tmp_path: Any) -> None:
+    """Nothing of the browser (table, opened run) makes the page scroll sideways, and its status
+    dots take the theme's colours as the sidebar does; screenshots in the light and dark theme."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 700, "height": 900})
+    cells = page.locator(".jp-NotebookPanel:visible .jp-Notebook .jp-Cell")
+    browser = cells.nth(1).locator(".jp-OutputArea .mlops-run-browser")
+    expect(browser).to_be_visible()
+    browser.locator(".mlops-open-run").first.click()
+    expect(browser.locator(".mlops-run-name")).to_have_count(1)
+    overflow = """el => {
+        const panel = el.closest('.jp-NotebookPanel');
+        const scroller = panel.querySelector('.jp-WindowedPanel-outer') || panel;
+        return [scroller.scrollWidth - scroller.clientWidth, el.scrollWidth - el.clientWidth,
+                document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                panel.getBoundingClientRect().width];
+    }"""
+    page_overflow, browser_overflow, document_overflow, width = browser.evaluate(overflow)
+    assert width <= 700
+    assert (page_overflow, browser_overflow, document_overflow) == (0, 0, 0)
+    dot = browser.locator(".mlops-status > span").first
+    colours = {}
+    for theme, light in (("JupyterLab Light", "true"), ("JupyterLab Dark", "false")):
+        page.evaluate(f"async () => {{ await window.jupyterapp.commands.execute("
+                      f"'apputils:change-theme', {{theme: '{theme}'}}); }}")
+        page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'")
+        colours[theme] = dot.evaluate("el => getComputedStyle(el).backgroundColor")
+        browser.screenshot(path=str(tmp_path / f"runs-{'light' if light == 'true' else 'dark'}.png"))
+        text = browser.locator(".mlops-run-name").evaluate("el => getComputedStyle(el).color")
+        background = page.locator(".jp-NotebookPanel:visible .jp-Notebook").evaluate(
+            "el => getComputedStyle(el).backgroundColor")
+        assert text != background
+    assert colours["JupyterLab Light"] != colours["JupyterLab Dark"]  # the theme's own green

@@ -177,3 +177,16 @@ def test_compare_asks_for_two_runs(make_run, store_dir) -> None:
     browser.select(browser.page.runs[0].id)
     browser.compare_selected()
     assert "select two or more runs" in browser.status.value
+
+
+def test_the_reproducibility_verdict_is_a_badge_in_the_table_and_the_detail(make_run, store_dir) -> None:
+    from ipywidgets import HTML
+
+    checked = make_run("checked", tags={"mlops.reproduced": "no"})
+    make_run("never checked")
+    browser = RunBrowser(store=store_dir)
+    cells = [c.value for c in browser.table.grid.children if isinstance(c, HTML)]
+    badges = [c for c in cells if 'class="mlops-reproduced"' in c]
+    assert len(badges) == 1 and ">differs<" in badges[0]  # only the run that was checked
+    browser.open_run(checked)
+    assert 'class="mlops-reproduced"' in browser.detail.facts.value and ">differs<" in browser.detail.facts.value

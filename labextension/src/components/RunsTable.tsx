@@ -5,6 +5,7 @@ import { tableColumns } from '../columns';
 import { formatTime } from '../format';
 import { RunsModel } from '../model';
 import { CommandIDs } from '../tokens';
+import { ReproducedBadge } from './ReproducedBadge';
 import { StatusBadge } from './StatusBadge';
 
 /**
@@ -121,6 +122,7 @@ export function RunsTable(props: {
                 col.field === 'status' ? (
                   <td key={col.field} className="jp-mlops-status-cell">
                     <StatusBadge status={run.status} compact />
+                    <ReproducedBadge tags={run.tags} compact />
                   </td>
                 ) : col.field === 'started_at' ? (
                   <td key={col.field} title={formatTime(run.started_at)}>

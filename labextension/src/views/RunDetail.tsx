@@ -7,6 +7,7 @@ import { CommandRegistry } from '@lumino/commands';
 import React from 'react';
 
 import { ArtifactsList } from '../components/ArtifactsList';
+import { DataSection } from '../components/DataSection';
 import { EnvironmentView } from '../components/EnvironmentView';
 import { ErrorBox } from '../components/ErrorBox';
 import { ExecutionRecord } from '../components/ExecutionRecord';
@@ -14,6 +15,8 @@ import { KeyValueTable } from '../components/KeyValueTable';
 import { MetricsSection } from '../components/MetricsSection';
 import { NameEditor } from '../components/NameEditor';
 import { NoteEditor } from '../components/NoteEditor';
+import { ReproduceButton } from '../components/ReproduceButton';
+import { ReproducedBadge } from '../components/ReproducedBadge';
 import { RunActions } from '../components/RunActions';
 import { RunErrorBox } from '../components/RunErrorBox';
 import { RunFacts } from '../components/RunFacts';
@@ -70,6 +73,7 @@ function RunDetailView(props: {
           onSave={name => void model.save({ name })}
         />
         <StatusBadge status={run.status} />
+        <ReproducedBadge tags={run.tags} />
         <RunActions run={run} path={path} commands={commands} />
       </header>
       {error && <ErrorBox error={error} />}
@@ -81,11 +85,22 @@ function RunDetailView(props: {
       <Section title="Metrics" count={run.metric_keys.length}>
         <MetricsSection run={run} series={series} errors={seriesErrors} />
       </Section>
+      <Section title="Reproducibility">
+        <ReproduceButton
+          api={model.api}
+          runId={run.id}
+          path={path}
+          runStatus={run.status}
+          hasSnapshot={run.has_snapshot}
+          onVerdict={() => void model.refresh()}
+        />
+      </Section>
       {outputs > 0 && (
         <Section title="Outputs" count={outputs}>
           <KeyValueTable values={run.outputs} empty="no outputs" />
         </Section>
       )}
+      <DataSection run={run} path={path} api={model.api} commands={commands} />
       <Section title="Tags" count={Object.keys(run.tags).length}>
         <TagsEditor
           tags={run.tags}

@@ -15,6 +15,7 @@ import { StoreProblem } from '../components/StoreProblem';
 import { useSignal } from '../hooks';
 import { RunsModel } from '../model';
 import { SIDEBAR_ID } from '../tokens';
+import { ModelsSection } from './ModelsPanel';
 import { ModelView } from './ModelView';
 
 export class RunsPanel extends ModelView<RunsModel> {
@@ -94,6 +95,7 @@ function RunsView(props: {
       )}
       <Pager model={model} />
       <SelectionBar model={model} commands={commands} />
+      <ModelsSection runs={model} commands={commands} />
     </div>
   );
 }
