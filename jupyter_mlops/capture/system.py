@@ -16,6 +16,17 @@ from typing import Any
 
 DEFAULT_INTERVAL = 1.0
 _MB = 1024 * 1024
+#: The unit of a system metric, by how its name ends (the names below are made to end so).
+UNITS = {"_percent": "%", "_mb": "MB"}
+
+
+def metric_unit(key: str) -> str | None:
+    """The unit of metric ``key`` when it is a system metric of a known kind, else None."""
+    if key.startswith("system/"):
+        for ending, unit in UNITS.items():
+            if key.endswith(ending):
+                return unit
+    return None
 
 
 class _ProcessProbe:
@@ -234,4 +245,5 @@ class SystemSampler:
         self.stop()
 
 
-__all__ = ["DEFAULT_INTERVAL", "GpuProbe", "SystemSampler", "default_probes", "take_sample"]
+__all__ = ["DEFAULT_INTERVAL", "UNITS", "GpuProbe", "SystemSampler", "default_probes", "metric_unit",
+           "take_sample"]

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..render.export import strict_json
 from ..render.text import format_value
+from .direction import Direction, best_value, direction
 
 if TYPE_CHECKING:
     from .cells import CellChange, CellDiff, DiffLine
@@ -44,11 +45,29 @@ def rows_dict(rows: Sequence[ValueRow]) -> list[dict[str, Any]]:
     return [{"key": row.key, "values": row.values, "differs": row.differs} for row in rows]
 
 
-def comparison_dict(comparison: Comparison) -> dict[str, Any]:
-    """``params``, ``metrics`` and ``cell_diff`` of ``GET compare``."""
+def metric_rows_dict(rows: Sequence[ValueRow],
+                     overrides: Mapping[str, Direction] | None = None) -> list[dict[str, Any]]:
+    """Metric rows with which way each is better (``direction``) and the runs that hold its best
+    value (``best``: run ids, ties all named; empty unless two or more runs have a finite value)."""
+    out = rows_dict(rows)
+    for row, entry in zip(rows, out, strict=True):
+        numbers = {run_id: v for run_id, v in row.values.items()
+                   if isinstance(v, int | float) and not isinstance(v, bool)}
+        best = best_value(row.key, numbers.values(), overrides)
+        finite = [v for v in numbers.values() if v == v and abs(v) != float("inf")]
+        entry["direction"] = direction(row.key, overrides)
+        entry["best"] = ([run_id for run_id, v in numbers.items() if v == best]
+                         if best is not None and len(finite) >= 2 else [])
+    return out
+
+
+def comparison_dict(comparison: Comparison,
+                    overrides: Mapping[str, Direction] | None = None) -> dict[str, Any]:
+    """``params``, ``metrics`` and ``cell_diff`` of ``GET compare``; ``overrides`` name metrics
+    whose better direction is not the one their name says (:mod:`.direction`)."""
     return {
         "params": rows_dict(comparison.params),
-        "metrics": rows_dict(comparison.metrics),
+        "metrics": metric_rows_dict(comparison.metrics, overrides),
         "cell_diff": cell_diff_dict(comparison.cell_diff) if comparison.cell_diff else None,
     }
 
@@ -128,4 +147,5 @@ def diff_text(diff: RunDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["cell_diff_dict", "cell_text", "comparison_dict", "diff_dict", "diff_json", "diff_text"]
+__all__ = ["cell_diff_dict", "cell_text", "comparison_dict", "diff_dict", "diff_json", "diff_text",
+           "metric_rows_dict"]

@@ -65,6 +65,8 @@ def _set_colours(layers: Sequence[dict[str, Any]], labels: list[str], colours: l
         colour = layer.get("encoding", {}).get("color")
         if colour and "field" in colour:
             colour["scale"] = {"domain": labels, "range": colours}
+            if len(labels) == 1:
+                colour["legend"] = None
 
 
 def _titled(metric: str, unit: str | None) -> str:
@@ -119,18 +121,19 @@ def metric_values_spec(values: Sequence[tuple[str, str, float]], metric: str, *,
                        colours: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A dot per run for a metric logged once: ``values`` holds (run id, label, value)."""
     spec = template("metric_values")
-    rows = [{"run": label, "run_id": run_id, "value": value}
-            for run_id, label, value in values if _finite(float(value))]
     chosen = dict(colours) if colours is not None else run_colours([v[0] for v in values])
-    labels = [label for _, label, _ in values]
-    spec["encoding"]["color"]["scale"] = {"domain": labels,
-                                          "range": [chosen[run_id] for run_id, _, _ in values]}
+    shown = [(run_id, label, value) for run_id, label, value in values if _finite(float(value))]
+    rows = [{"run": label, "run_id": run_id, "value": value} for run_id, label, value in shown]
+    labels = [label for _, label, _ in shown]
+    dots = next(layer for layer in spec["layer"] if layer.get("name") == "dots")
+    dots["encoding"]["color"]["scale"] = {"domain": labels,
+                                          "range": [chosen[run_id] for run_id, _, _ in shown]}
     spec["encoding"]["y"]["sort"] = labels
     spec["encoding"]["x"]["title"] = _titled(metric, unit)
     if log_y:
         spec["encoding"]["x"]["scale"]["type"] = "log"
         spec["transform"].append({"filter": "datum.value > 0"})
-    spec["height"] = max(60, 24 * len(values))
+    spec["height"] = max(60, 24 * len(shown))
     spec["datasets"] = {"points": rows}
     return spec
 

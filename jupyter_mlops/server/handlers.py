@@ -16,6 +16,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .._version import __version__
+from ..compare.direction import direction_overrides
 from ..errors import FilterSyntaxError, MlopsError
 from . import payloads
 from .base import ApiError, MlopsHandler, _status_of, api_error
@@ -263,7 +264,9 @@ def _reruns() -> Any:
 
 
 class CompareHandler(MlopsHandler):
-    """``GET compare?ids=A,B,...``: params and metrics side by side, and a cell diff of two."""
+    """``GET compare?ids=A,B,...[&lower=M,...][&higher=M,...]``: params and metrics side by side
+    (``lower``/``higher``: metrics whose better direction is not the one their name says), and a
+    cell diff of two."""
 
     @web.authenticated
     @authorized
@@ -283,8 +286,15 @@ class CompareHandler(MlopsHandler):
                 "name two or more different runs to compare: ?ids=RUN_A,RUN_B",
                 parameter="ids",
             )
+        try:
+            overrides = direction_overrides(self._names("higher"), self._names("lower"))
+        except ValueError as exc:
+            raise ApiError(400, "invalid_input", str(exc), parameter="lower") from None
         store = await self.required_store()
-        self.write_json(await self.call(compare_runs, store, ids))
+        self.write_json(await self.call(compare_runs, store, ids, overrides))
+
+    def _names(self, parameter: str) -> list[str]:
+        return [part.strip() for part in self.get_argument(parameter, "").split(",") if part.strip()]
 
 
 class UnknownRouteHandler(MlopsHandler):

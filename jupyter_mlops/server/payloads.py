@@ -11,8 +11,10 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from ..capture.system import metric_unit
 from ..errors import InvalidInput, MlopsError, describe_error
 from ..render.export import jsonable, strict_json
+from ..render.palette import run_colours
 from ..store.artifact_names import check_artifact_name as check_artifact_name  # the store's rule
 
 if TYPE_CHECKING:
@@ -85,6 +87,7 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     run = store.get_run(run_id)
     record = _run_record(run)
     record["metric_keys"] = store.metric_keys(run.id)
+    record["colour"] = run_colours([run.id])[run.id]
     record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
     record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
     record["has_snapshot"] = store.snapshot_digest(run.id) is not None
@@ -111,6 +114,7 @@ def metric_series(store: Store, run_id: str, key: str, max_points: int) -> dict[
         "timestamps": list(shown.timestamps),
         "total_points": total,
         "downsampled": len(shown) < total,
+        "unit": metric_unit(key),
     }
 
 

@@ -11,6 +11,7 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   IArtifact,
   ICompareResult,
+  Direction,
   IInfo,
   IMetricSeries,
   IRerunStart,
@@ -268,10 +269,21 @@ export class MlopsApi {
     );
   }
 
-  async compare(ids: string[], path = ''): Promise<ICompareResult> {
+  /** `overrides`: metrics whose better direction is not the one their name says. */
+  async compare(
+    ids: string[],
+    path = '',
+    overrides: Readonly<Record<string, Direction>> = {}
+  ): Promise<ICompareResult> {
+    const named = (direction: Direction): string | undefined =>
+      Object.keys(overrides)
+        .filter(key => overrides[key] === direction)
+        .join(',') || undefined;
     const result = await this.json<ICompareResult>(['compare'], {
       path,
-      ids: ids.join(',')
+      ids: ids.join(','),
+      lower: named('min'),
+      higher: named('max')
     });
     return {
       ...result,

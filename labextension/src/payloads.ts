@@ -74,6 +74,8 @@ export interface IRunDetail extends IRun {
   artifacts: IArtifact[];
   execution_record: IExecutedCell[];
   has_snapshot: boolean;
+  /** The run's colour in its charts (the one it has when compared first). */
+  colour?: string;
   /** The files the run read and wrote (`registryPayloads.ts`). */
   files?: import('./registryPayloads').IFileRef[];
 }
@@ -100,6 +102,8 @@ export interface IMetricSeries {
   timestamps: number[];
   total_points: number;
   downsampled: boolean;
+  /** The unit of a system metric (`%`, `MB`); null for others. */
+  unit?: string | null;
 }
 
 export interface IValueRow {
@@ -107,7 +111,13 @@ export interface IValueRow {
   /** Each run's value, by run id; a run without the key is absent. */
   values: Record<string, JSONValue>;
   differs: boolean;
+  /** Metrics only: which end is better, by the server's one rule (name or override). */
+  direction?: Direction;
+  /** Metrics only: the runs holding the best value (empty when fewer than two have one). */
+  best?: string[];
 }
+
+export type Direction = 'min' | 'max';
 
 export interface IDiffLine {
   op: ' ' | '-' | '+';
@@ -136,6 +146,8 @@ export interface ICompareResult {
   metrics: IValueRow[];
   metric_keys: string[];
   cell_diff: ICellDiff | null;
+  /** Each run's colour in every chart and table of the comparison, by run id. */
+  colours?: Record<string, string>;
 }
 
 export interface IRunChanges {

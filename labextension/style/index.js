@@ -1,5 +1,6 @@
 import './theme.css';
 import './base.css';
+import './charts.css';
 import './reproduce.css';
 import './datamodels.css';
 import './table.css';

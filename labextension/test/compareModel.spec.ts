@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { CompareModel, defaultMetric } from '../src/compareModel';
+import {
+  CompareModel,
+  defaultMetric,
+  MAX_PANELS,
+  runColours
+} from '../src/compareModel';
+import { RUN_COLOURS } from '../src/metricSpecs';
 import { ICellDiff, ICompareResult } from '../src/payloads';
 import { fakeApi, IRecorded, json } from './fakeServer';
 import { run, series } from './fixtures';
@@ -79,10 +85,10 @@ describe('CompareModel', () => {
     const { api, requests } = server();
     const model = new CompareModel({ api, path: 'nb', ids: ['a', 'b', 'c'] });
     await model.load();
-    const { result, metric, series: loaded, pair, diff } = model.state;
+    const { result, metrics, series: loaded, pair, diff } = model.state;
     expect(result?.runs.map(r => r.id)).toEqual(['a', 'b', 'c']);
-    expect(metric).toBe('acc');
-    expect(loaded?.map(s => [s.run.id, s.series.values[0]])).toEqual([
+    expect(metrics).toEqual(['acc']);
+    expect(loaded.acc?.map(s => [s.run.id, s.series.values[0]])).toEqual([
       ['a', 1],
       ['b', 2],
       ['c', 2]
@@ -100,12 +106,61 @@ describe('CompareModel', () => {
     const { api } = server();
     const model = new CompareModel({ api, path: '', ids: ['a', 'b', 'c'] });
     await model.load();
-    const loading = model.setMetric('loss');
-    expect(model.state.series).toBeNull(); // the old metric's lines are not shown for the new one
+    const loading = model.setMetrics(['acc', 'loss']);
+    expect(model.state.series.loss).toBeUndefined(); // no lines of another metric in its panel
     await loading;
-    expect(model.state.metric).toBe('loss');
-    expect(model.state.series?.map(s => s.run.id)).toEqual(['a', 'b']);
-    expect(model.state.seriesError).toBeNull();
+    expect(model.state.metrics).toEqual(['acc', 'loss']);
+    expect(model.state.series.loss?.map(s => s.run.id)).toEqual(['a', 'b']);
+    expect(model.state.series.acc?.map(s => s.run.id)).toEqual(['a', 'b', 'c']);
+    expect(model.state.seriesErrors).toEqual({});
+  });
+
+  it('shows several metric panels, each fetched once, at most MAX_PANELS, known metrics only', async () => {
+    const { api, requests } = server();
+    const model = new CompareModel({ api, path: '', ids: ['a', 'b'] });
+    await model.load();
+    const fetched = () =>
+      requests.filter(r => r.url.pathname.includes('/metrics/')).length;
+    expect(fetched()).toBe(2);
+    await model.setMetrics(['acc', 'loss', 'nosuch', 'acc']);
+    expect(model.state.metrics).toEqual(['acc', 'loss']);
+    expect(fetched()).toBe(4); // acc was already there
+    await model.setMetrics(['loss']);
+    expect(model.state.metrics).toEqual(['loss']);
+    expect(fetched()).toBe(4);
+    const many = Array.from({ length: MAX_PANELS + 2 }, () => 'loss');
+    await model.setMetrics([...many, 'acc', 'system/cpu']);
+    expect(model.state.metrics.length).toBeLessThanOrEqual(MAX_PANELS);
+  });
+
+  it('asks the server again with the user’s direction of a metric, and back', async () => {
+    const { api, requests } = server();
+    const model = new CompareModel({ api, path: '', ids: ['a', 'b'] });
+    await model.load();
+    await model.setDirection('acc', 'min');
+    const last = () =>
+      requests.filter(r => r.url.pathname.endsWith('/compare')).at(-1)!;
+    expect(last().url.searchParams.get('lower')).toBe('acc');
+    expect(last().url.searchParams.get('higher')).toBeNull();
+    expect(model.state.overrides).toEqual({ acc: 'min' });
+    expect(model.state.diff?.b).toBe('b'); // the cell diff shown stays
+    await model.setDirection('acc', null);
+    expect(last().url.searchParams.get('lower')).toBeNull();
+    expect(model.state.overrides).toEqual({});
+  });
+
+  it('colours each run as the server says, else from the palette in order', () => {
+    const result = comparison(['a', 'b']);
+    expect(runColours(result)).toEqual({
+      a: RUN_COLOURS[0],
+      b: RUN_COLOURS[1]
+    });
+    expect(
+      runColours({ ...result, colours: { a: '#123456', b: '#abcdef' } })
+    ).toEqual({
+      a: '#123456',
+      b: '#abcdef'
+    });
   });
 
   it('says why the histories cannot be shown', async () => {
@@ -120,7 +175,7 @@ describe('CompareModel', () => {
     const model = new CompareModel({ api, path: '', ids: ['a', 'b'] });
     await model.load();
     expect(model.state.result).not.toBeNull();
-    expect(model.state.seriesError).toBe('the store is locked');
+    expect(model.state.seriesErrors).toEqual({ acc: 'the store is locked' });
   });
 
   it('diffs the cells of another pair of the runs compared', async () => {

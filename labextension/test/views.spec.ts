@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { changedParams, parseTag, withTrackMagic } from '../src/edits';
 import { sameVersion } from '../src/version';
 import {
-  lineChartSpec,
+  axisTitles,
   parallelRows,
-  parallelTicks,
-  seriesRows
+  parallelSpec,
+  parallelTicks
 } from '../src/charts';
 import { columnGroups, tableColumns } from '../src/columns';
 import {
@@ -56,21 +56,6 @@ describe('helpers of the views', () => {
     });
   });
 
-  it('leaves non-finite points out of line charts', () => {
-    const rows = seriesRows([
-      { label: 'a', steps: [0, 1, 2], values: [1, NaN, Infinity] }
-    ]);
-    expect(rows).toEqual([{ run: 'a', step: 0, value: 1 }]);
-    const spec = lineChartSpec(
-      [
-        { label: 'a', steps: [0, 1], values: [1, 2] },
-        { label: 'b', steps: [0, 1], values: [3, 4] }
-      ],
-      'loss'
-    ) as { encoding: { color: { field?: string } } };
-    expect(spec.encoding.color.field).toBe('run');
-  });
-
   it('places numbers and categories on parallel axes between 0 and 1', () => {
     const runs = [
       { id: 'a', label: 'A' },
@@ -101,6 +86,58 @@ describe('helpers of the views', () => {
       { axis: 'lr', position: 1, label: '0.3' },
       { axis: 'opt', position: 0, label: 'adam' },
       { axis: 'opt', position: 1, label: 'sgd' }
+    ]);
+  });
+
+  it('puts params spanning decades on a log axis, and brushes to keep runs', () => {
+    const runs = [
+      { id: 'a', label: 'A', colour: '#111111' },
+      { id: 'b', label: 'B', colour: '#222222' },
+      { id: 'c', label: 'C', colour: '#333333' }
+    ];
+    const axes = [
+      { label: 'lr', values: { a: 1e-4, b: 1e-2, c: 1e-3 } },
+      { label: 'epochs', values: { a: 10, b: 20, c: 30 } },
+      { label: 'scale', values: { a: 0, b: 1000, c: 1 } }
+    ];
+    const rows = parallelRows(runs, axes);
+    const at = (id: string, axis: string) =>
+      rows.find(r => r.id === id && r.axis === axis)?.position;
+    expect(at('c', 'lr')).toBeCloseTo(0.5); // 1e-3 halfway between 1e-4 and 1e-2
+    expect(at('b', 'epochs')).toBeCloseTo(0.5);
+    expect(at('c', 'scale')).toBeCloseTo(0.001); // a zero keeps the axis linear
+    expect(axisTitles(runs, axes).map(t => t.label)).toEqual([
+      'lr (log)',
+      'epochs',
+      'scale'
+    ]);
+    expect(
+      parallelTicks(runs, [axes[0]!]).map(t => [t.label, t.position])
+    ).toEqual([
+      ['0.0001', 0],
+      ['0.001', 0.5],
+      ['0.01', 1]
+    ]);
+    const spec = parallelSpec(runs, axes) as unknown as {
+      layer: {
+        params?: { name: string; select: { type: string } }[];
+        encoding: {
+          opacity?: { condition: { test: string } };
+          color?: { scale?: { range: string[] } };
+        };
+      }[];
+    };
+    const brushed = spec.layer.find(l => l.params);
+    expect(brushed?.params?.[0]).toMatchObject({
+      name: 'brush',
+      select: { type: 'interval' }
+    });
+    const lines = spec.layer.find(l => l.encoding.opacity);
+    expect(lines?.encoding.opacity?.condition.test).toBe('datum.kept');
+    expect(lines?.encoding.color?.scale?.range).toEqual([
+      '#111111',
+      '#222222',
+      '#333333'
     ]);
   });
 

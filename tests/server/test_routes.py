@@ -237,7 +237,8 @@ async def test_compare_shows_differences_and_the_cell_diff(api: Any, root_store:
     assert params["lr"] == {"key": "lr", "values": {a: 0.1, b: 0.2}, "differs": True}
     assert params["opt"]["differs"] is False
     assert params["extra"] == {"key": "extra", "values": {b: 1}, "differs": True}
-    assert result["metrics"] == [{"key": "acc", "values": {a: 0.8, b: 0.9}, "differs": True}]
+    assert result["metrics"] == [{"key": "acc", "values": {a: 0.8, b: 0.9}, "differs": True,
+                                  "direction": "max", "best": [b]}]
     assert result["metric_keys"] == ["acc"]
     diff = result["cell_diff"]
     assert (diff["a"], diff["b"], diff["missing"]) == (a, b, [])

@@ -41,3 +41,9 @@ def body(response: Any) -> Any:
         raise AssertionError(f"reply holds the non-JSON token {token}")
 
     return json.loads(response.body, parse_constant=refuse)
+
+
+async def fails(call: Any, *parts: str, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    """A request expected to fail: its status code and JSON error reply."""
+    response = await call(*parts, raise_error=False, **kwargs)
+    return response.code, body(response)

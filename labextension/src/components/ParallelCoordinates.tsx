@@ -7,11 +7,15 @@ import { ICompareResult } from '../payloads';
 import { Picker } from './Picker';
 import { VegaChart } from './VegaChart';
 
-/** The params that differ and one chosen metric of each run, as parallel coordinates. */
+/**
+ * The params that differ and one chosen metric of each run, as parallel coordinates (log axes
+ * for values spanning decades, brushing to keep the runs through a range).
+ */
 export function ParallelCoordinates(props: {
   result: ICompareResult;
+  colours: Readonly<Record<string, string>>;
 }): React.ReactElement {
-  const { result } = props;
+  const { result, colours } = props;
   const metricKeys = result.metrics.map(row => row.key);
   const [metric, setMetric] = useState(defaultMetric(metricKeys));
   const spec = useMemo(() => {
@@ -25,9 +29,13 @@ export function ParallelCoordinates(props: {
     if (metricRow) {
       axes.push({ label: `metrics.${metric}`, values: metricRow.values });
     }
-    const runs = result.runs.map(run => ({ id: run.id, label: runLabel(run) }));
+    const runs = result.runs.map(run => ({
+      id: run.id,
+      label: runLabel(run),
+      colour: colours[run.id] ?? '#888'
+    }));
     return axes.length >= 2 ? parallelSpec(runs, axes) : null;
-  }, [result, metric]);
+  }, [result, metric, colours]);
   return (
     <section className="jp-mlops-section jp-mlops-parallel">
       <h3>Parallel coordinates</h3>
@@ -40,7 +48,13 @@ export function ParallelCoordinates(props: {
         />
       )}
       {spec ? (
-        <VegaChart spec={spec} label="Params and metric of each run" />
+        <>
+          <p className="jp-mlops-muted jp-mlops-hint">
+            Drag a box over an axis to keep the runs that pass through it;
+            double-click to clear.
+          </p>
+          <VegaChart spec={spec} label="Params and metric of each run" />
+        </>
       ) : (
         <p className="jp-mlops-muted">
           needs at least two params or metrics to draw

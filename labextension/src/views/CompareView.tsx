@@ -3,14 +3,14 @@
  * overlaid metric charts, parallel coordinates (3 or more runs) and the cell diff of two
  * snapshots. What it shows comes from its `CompareModel`.
  */
-import React from 'react';
+import React, { useMemo } from 'react';
 
 import { CellDiffSection } from '../components/CellDiffSection';
 import { ErrorBox } from '../components/ErrorBox';
 import { OverlaidCharts } from '../components/OverlaidCharts';
 import { ParallelCoordinates } from '../components/ParallelCoordinates';
 import { ValueTable } from '../components/ValueTable';
-import { CompareModel } from '../compareModel';
+import { CompareModel, MAX_PANELS, runColours } from '../compareModel';
 import { useSignal } from '../hooks';
 import { ModelView } from './ModelView';
 
@@ -29,8 +29,17 @@ export class CompareWidget extends ModelView<CompareModel> {
 function CompareView(props: { model: CompareModel }): React.ReactElement {
   const { model } = props;
   useSignal(model.stateChanged);
-  const { result, error, metric, series, seriesError, pair, diff, diffError } =
-    model.state;
+  const {
+    result,
+    error,
+    metrics,
+    series,
+    seriesErrors,
+    pair,
+    diff,
+    diffError
+  } = model.state;
+  const colours = useMemo(() => (result ? runColours(result) : {}), [result]);
 
   if (error) {
     return (
@@ -50,21 +59,35 @@ function CompareView(props: { model: CompareModel }): React.ReactElement {
         runs={result.runs}
         rows={result.params}
         kind="params"
+        colours={colours}
       />
       <ValueTable
         title="Metrics"
         runs={result.runs}
         rows={result.metrics}
         kind="metrics"
+        colours={colours}
+        overrides={model.state.overrides}
+        onDirection={(key, direction) =>
+          void model.setDirection(key, direction)
+        }
       />
       <OverlaidCharts
         metricKeys={result.metric_keys}
-        metric={metric}
+        metrics={metrics}
         series={series}
-        problem={seriesError}
-        onMetric={key => void model.setMetric(key)}
+        problems={seriesErrors}
+        colours={colours}
+        options={model.state.chartOptions}
+        maxPanels={MAX_PANELS}
+        onMetrics={keys => void model.setMetrics(keys)}
+        onOptions={options => {
+          model.setChartOptions(options);
+        }}
       />
-      {result.runs.length >= 3 && <ParallelCoordinates result={result} />}
+      {result.runs.length >= 3 && (
+        <ParallelCoordinates result={result} colours={colours} />
+      )}
       <CellDiffSection
         runs={result.runs}
         pair={pair}
