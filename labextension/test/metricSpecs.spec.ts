@@ -58,11 +58,7 @@ function chartRuns(c: ICase): IChartRun[] {
   }));
 }
 
-function chartRun(
-  id: string,
-  values: number[],
-  colour?: string
-): IChartRun {
+function chartRun(id: string, values: number[], colour?: string): IChartRun {
   return {
     id,
     label: `run ${id}`,
