@@ -90,7 +90,7 @@ export function tableColumns(columns: IColumns): IColumn[] {
         return value === undefined ? '' : formatNumber(value);
       }
     })),
-    ...(columns.tags ?? []).map((key): IColumn => ({
+    ...columns.tags.map((key): IColumn => ({
       field: fieldName('tags', key),
       label: key,
       title: `tags.${key}`,

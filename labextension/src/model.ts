@@ -268,8 +268,9 @@ export class RunsModel extends PollingModel<IRunsState> {
   async toggleExpanded(id: string): Promise<void> {
     const { expanded, children } = this.state;
     if (expanded.includes(id)) {
-      const rest = { ...children };
-      delete rest[id];
+      const rest = Object.fromEntries(
+        Object.entries(children).filter(([key]) => key !== id)
+      );
       this.update({ expanded: expanded.filter(e => e !== id), children: rest });
       this._updateColumns();
       return;
@@ -473,7 +474,7 @@ export class RunsModel extends PollingModel<IRunsState> {
     this.update({
       filter: saved?.filter ?? '',
       sort: saved?.sort ?? null,
-      columnsChosen: saved?.columns != null,
+      columnsChosen: saved?.columns !== undefined && saved.columns !== null,
       columns: saved?.columns ?? this.state.columns,
       expanded: [],
       children: {}

@@ -125,7 +125,10 @@ export function nameSuffixes(runs: IRun[]): Map<string, string> {
     );
     const distinct = new Set(texts).size === group.length;
     group.forEach((run, i) => {
-      suffixes.set(run.id, distinct ? texts[i]! : `#${run.id.slice(-5)}`);
+      suffixes.set(
+        run.id,
+        distinct ? (texts[i] ?? '') : `#${run.id.slice(-5)}`
+      );
     });
   }
   return suffixes;

@@ -91,9 +91,10 @@ describe('RunsModel', () => {
     const { api } = server(() => [run('a')]);
     const saved = new Map<string, unknown>();
     const memory = {
-      recall: async (key: string) => readView(saved.get(key)),
-      remember: async (key: string, view: unknown) => {
+      recall: (key: string) => Promise.resolve(readView(saved.get(key))),
+      remember: (key: string, view: unknown) => {
         saved.set(key, JSON.parse(JSON.stringify(view)));
+        return Promise.resolve();
       }
     };
     const model = new RunsModel({ api, memory });

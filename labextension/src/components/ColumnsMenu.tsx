@@ -39,7 +39,9 @@ export function ColumnsMenu(props: { model: RunsModel }): React.ReactElement {
         {props.model.state.columnsChosen && (
           <button
             className="jp-mlops-link-button"
-            onClick={() => props.model.resetColumns()}
+            onClick={() => {
+              props.model.resetColumns();
+            }}
           >
             Back to the automatic columns
           </button>

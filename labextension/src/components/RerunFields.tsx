@@ -53,7 +53,9 @@ function ParamInput(props: {
         className="jp-mlops-param-input"
         data-param={param.name}
         checked={text === 'true'}
-        onChange={event => onChange(event.target.checked ? 'true' : 'false')}
+        onChange={event => {
+          onChange(event.target.checked ? 'true' : 'false');
+        }}
       />
     );
   }
@@ -91,7 +93,9 @@ function ParamInput(props: {
       className="jp-mlops-param-input"
       data-param={param.name}
       value={text}
-      onChange={event => onChange(event.target.value)}
+      onChange={event => {
+        onChange(event.target.value);
+      }}
     />
   );
 }
@@ -143,7 +147,9 @@ export function RerunFields(props: {
           // no suggestion (a value the server cannot read yet): keep the name shown
         });
     }, SUGGEST_DELAY_MS);
-    return () => clearTimeout(timer);
+    return () => {
+      clearTimeout(timer);
+    };
   }, [changesKey, input.nameEdited]);
 
   return (
@@ -157,15 +163,17 @@ export function RerunFields(props: {
         <input
           className="jp-mlops-rerun-name-input"
           value={input.name}
-          onChange={event =>
-            change({ ...input, name: event.target.value, nameEdited: true })
-          }
+          onChange={event => {
+            change({ ...input, name: event.target.value, nameEdited: true });
+          }}
         />
       </label>
       {input.nameEdited && (
         <button
           className="jp-mlops-link-button"
-          onClick={() => change({ ...input, nameEdited: false })}
+          onClick={() => {
+            change({ ...input, nameEdited: false });
+          }}
         >
           Name it from the changes
         </button>
@@ -194,12 +202,12 @@ export function RerunFields(props: {
                     <ParamInput
                       param={param}
                       text={input.texts[param.name] ?? ''}
-                      onChange={text =>
+                      onChange={text => {
                         change({
                           ...input,
                           texts: { ...input.texts, [param.name]: text }
-                        })
-                      }
+                        });
+                      }}
                     />
                   </td>
                   <td className="jp-mlops-rerun-was">

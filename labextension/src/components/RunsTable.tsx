@@ -224,10 +224,10 @@ export function RunsTable(props: {
                   colSpan={cols.length}
                 >
                   {line.text}
-                  {line.filter && (
+                  {line.filter !== undefined && line.filter !== '' && (
                     <button
                       className="jp-mlops-link-button"
-                      onClick={() => void model.setFilter(line.filter!)}
+                      onClick={() => void model.setFilter(line.filter ?? '')}
                     >
                       List them all
                     </button>
@@ -244,7 +244,9 @@ export function RunsTable(props: {
                 suffix={suffixes.get(line.run.id)}
                 tabIndex={line.run.id === focusable ? 0 : -1}
                 onOpen={open}
-                onFocus={() => setFocused(line.run.id)}
+                onFocus={() => {
+                  setFocused(line.run.id);
+                }}
                 onKey={onKey}
               />
             )
@@ -316,8 +318,12 @@ function RunRow(props: {
       aria-selected={selected}
       aria-expanded={canExpand ? isOpen : undefined}
       onFocus={props.onFocus}
-      onKeyDown={event => props.onKey(event, run, depth)}
-      onClick={() => props.onOpen(run)}
+      onKeyDown={event => {
+        props.onKey(event, run, depth);
+      }}
+      onClick={() => {
+        props.onOpen(run);
+      }}
     >
       <td
         className="jp-mlops-select-cell jp-mlops-sticky-start"
