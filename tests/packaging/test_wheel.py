@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="building the labextension needs Node.js and npm")
+@pytest.mark.timeout(900)  # npm installs and builds the labextension twice (sdist, then wheel)
 def test_build_and_install_the_wheel_into_a_fresh_venv(tmp_path: Path) -> None:
     pytest.importorskip("build")
     source = tmp_path / "source"

@@ -118,7 +118,9 @@ def test_rerunning_with_a_changed_param_runs_the_notebook_again_and_follows_it(
         assert time.monotonic() < deadline, f"the re-run did not end: {form.progress.value}"
         time.sleep(0.1)
     assert ">finished<" in form.progress.value and "loss 0.5" in form.progress.value
-    assert browser.table.row_texts()[0][:4] == [new_id, browser.detail.run.name, "tiny", "finished"]
+    # a re-run is named from what changed (runner.reruns.rerun_name), as in every face
+    renamed = f"{browser.detail.run.name} lr=0.5"
+    assert browser.table.row_texts()[0][:4] == [new_id, renamed, "tiny", "finished"]
 
     new = browser.store.get_run(new_id)
     assert (
