@@ -1,6 +1,6 @@
 """``jupyter mlops check`` and ``report`` on a large store, start-up included.
 
-    python -m benchmarks.ci_bench [--runs N] [--repeat R] [--quick]
+    python -m benchmarks.ci_bench [--runs N] [--repeat R] [--quick] [--keep DIR]
 
 Builds a store of N runs (default 10,000) in one experiment, each with two params and two
 metrics of 20 steps; the second newest run's model is ``digits@production`` and the newest run
@@ -9,6 +9,8 @@ as a user runs it, in a fresh process (``jupyter-mlops ...``: Python start-up, i
 the store, the queries and the rendering), and prints the median of R runs after one warm-up
 run (which also writes the modules' bytecode caches). CPU time (user + system of the process) is
 printed beside wall time: on a busy shared machine wall time mostly measures the wait for a core.
+``--keep DIR`` builds the store in DIR and leaves it there, or reuses the store already in DIR
+(to profile one command by hand on the same store).
 """
 
 from __future__ import annotations
@@ -127,13 +129,20 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true",
                         help="200 runs, one run of check and of a report with charts, no warm-up: that it works")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the store in DIR and keep it, or reuse the one already there")
     args = parser.parse_args()
     runs, repeat = (200, 1) if args.quick else (args.runs, args.repeat)
-    folder = Path(tempfile.mkdtemp(prefix="mlops-ci-bench-"))
+    folder = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="mlops-ci-bench-"))
     try:
         started = time.perf_counter()
-        store = build_store(folder, runs)
-        print(f"store of {runs:,} runs built in {time.perf_counter() - started:.1f} s")
+        if args.keep and (folder / ".mlops").exists():
+            store = str(folder / ".mlops")
+            print(f"store reused from {store} (built earlier; --runs does not apply)")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            store = build_store(folder, runs)
+            print(f"store of {runs:,} runs built in {time.perf_counter() - started:.1f} s")
         cli = str(Path(sys.executable).with_name("jupyter-mlops"))
         if not os.path.exists(cli):
             cli = sys.executable  # not installed as a script: python -m jupyter_mlops
@@ -162,7 +171,8 @@ def main() -> int:
             target = "" if label.startswith("python") else f"≤ {TARGET_SECONDS:g} s"
             print(f"| `{label}` | {wall:.3f} s | {cpu:.3f} s | {target} |", flush=True)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
