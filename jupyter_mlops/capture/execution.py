@@ -35,13 +35,40 @@ def source_hash(source: str) -> str:
     return digest
 
 
+class _History:
+    """The kernel's history as (count, source) pairs, extended by the cells run since the last
+    call instead of rebuilt: IPython only appends to it (a reset starts a new list)."""
+
+    def __init__(self) -> None:
+        self.raw: list[str] | None = None
+        self.seen = 0  # entries of ``raw`` read so far
+        self.pairs: list[tuple[int, str]] = []
+        self.last: str | None = None  # raw[seen - 1]: the same object while the list only grew
+
+    def of(self, raw: list[str]) -> list[tuple[int, str]]:
+        seen = self.seen
+        if raw is not self.raw or len(raw) < seen or (seen and raw[seen - 1] is not self.last):
+            self.raw, self.pairs, seen = raw, [], 0
+        self.pairs.extend((count, raw[count]) for count in range(max(seen, 1), len(raw)) if raw[count].strip())
+        self.seen = len(raw)
+        self.last = raw[-1] if raw else None
+        return list(self.pairs)
+
+
+_history_lock = threading.Lock()
+_history = _History()
+
+
 def kernel_history(shell: Any) -> list[tuple[int, str]]:
     """``(execution count, raw source)`` of every cell this kernel ran and kept in its history."""
     manager = getattr(shell, "history_manager", None)
     raw = getattr(manager, "input_hist_raw", None)
     if raw is None:
         raw = shell.user_ns.get("_ih") or shell.user_ns.get("In") or []
-    return [(count, source) for count, source in enumerate(raw) if count > 0 and source.strip()]
+    if not isinstance(raw, list):
+        return [(count, source) for count, source in enumerate(raw) if count > 0 and source.strip()]
+    with _history_lock:
+        return _history.of(raw)
 
 
 class _Matcher:
