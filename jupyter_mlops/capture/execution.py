@@ -37,21 +37,19 @@ def source_hash(source: str) -> str:
 
 class _History:
     """The kernel's history as (count, source) pairs, extended by the cells run since the last
-    call instead of rebuilt: IPython only appends to it (a reset starts a new list)."""
+    call instead of rebuilt: IPython appends to it (and a reset empties it in place, so what was
+    read before is compared, at C speed, not trusted)."""
 
     def __init__(self) -> None:
-        self.raw: list[str] | None = None
-        self.seen = 0  # entries of ``raw`` read so far
+        self.read: list[str] = []  # the entries read so far
         self.pairs: list[tuple[int, str]] = []
-        self.last: str | None = None  # raw[seen - 1]: the same object while the list only grew
 
     def of(self, raw: list[str]) -> list[tuple[int, str]]:
-        seen = self.seen
-        if raw is not self.raw or len(raw) < seen or (seen and raw[seen - 1] is not self.last):
-            self.raw, self.pairs, seen = raw, [], 0
+        seen = len(self.read)
+        if len(raw) < seen or raw[:seen] != self.read:
+            self.read, self.pairs, seen = [], [], 0
         self.pairs.extend((count, raw[count]) for count in range(max(seen, 1), len(raw)) if raw[count].strip())
-        self.seen = len(raw)
-        self.last = raw[-1] if raw else None
+        self.read.extend(raw[seen:])
         return list(self.pairs)
 
 
