@@ -139,6 +139,17 @@ executed_cells = Table(
     Column("stale", Boolean, nullable=False),
 )
 
+# A run whose execution record begins with another run's (the kernel's earlier run): its own
+# rows in executed_cells are the cells from base_length on; the first base_length cells are the
+# base run's. A base run holds its whole record itself (no row here), so reading is one hop.
+record_bases = Table(
+    "record_bases",
+    metadata,
+    Column("run_id", String(32), primary_key=True),
+    Column("base_run_id", String(32), nullable=False, index=True),
+    Column("base_length", Integer, nullable=False),
+)
+
 # Notebook snapshots, by content: most are a few kilobytes, and a row in the same transaction
 # as the run costs far less than a file of its own. (Artifacts stay files in the blob folder.)
 snapshot_blobs = Table(
@@ -229,7 +240,8 @@ file_digests = Table(
     Column("hashed_at", Float, nullable=False),
 )
 
-RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells, run_files)
+RUN_TABLES = (params, latest_metrics, metric_chunks, tags, artifacts, outputs, executed_cells, record_bases,
+              run_files)
 
 
 def _create(*tables: Table) -> Callable[[Connection], None]:
@@ -289,6 +301,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _lineage,
     _int64_steps,
     _long_text_indexes,
+    _create(record_bases),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
