@@ -1,7 +1,10 @@
 """The run browser's REST API and sidebar on a store of 100,000 runs (10 params, 5 metrics
 each; every 20 runs are a sweep: a parent and its 19 children).
 
-    python -m benchmarks.sidebar_bench [--quick]
+    python -m benchmarks.sidebar_bench [--quick] [--keep FOLDER]
+
+``--keep FOLDER`` builds the store in FOLDER and keeps it; a later run given the same FOLDER
+reuses it (building 100,000 runs takes a minute or more; reading them back is what is timed).
 
 Targets (issues 5 and 16): ``GET runs`` first page, a filtered page sorted by a metric and
 the nested view (top-level runs with child counts, then one parent's children) each
@@ -102,6 +105,24 @@ def fill_store(location: Path, runs: int = RUNS, points: int = POINTS) -> tuple[
     return big, ids[(runs // SWEEP // 2) * SWEEP]
 
 
+def kept_store_ids(location: Path, runs: int) -> tuple[str, str] | None:
+    """(the long metric's run, a sweep parent) of a store :func:`fill_store` made earlier
+    with ``runs`` runs, or ``None`` when ``location`` holds no such store."""
+    if not location.exists():
+        return None
+    from jupyter_mlops.store import forget_stores, open_store
+
+    store = open_store(str(location))
+    try:
+        if store.count_runs() != runs:
+            return None
+        newest = store.search_runs(order_by="started_at desc", limit=1)
+        parent = store.search_runs(f"name = 'sweep-{runs // SWEEP // 2}' and parent_id is null", limit=1)
+        return (newest[0].id, parent[0].id) if newest and parent else None
+    finally:
+        forget_stores()
+
+
 def timed_get(url: str, token: str, repeat: int) -> tuple[list[float], dict]:
     times, reply = [], {}
     request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
@@ -172,18 +193,28 @@ def browser_first_page(lab, repeat: int = 3) -> list[float] | str:  # noqa: ANN0
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small store and one page load, in seconds")
-    quick = parser.parse_args(argv).quick
+    parser.add_argument("--keep", type=Path, metavar="FOLDER",
+                        help="build the store in FOLDER and keep it, or reuse the one a run left there")
+    args = parser.parse_args(argv)
+    quick = args.quick
     runs, points = (QUICK_RUNS, QUICK_POINTS) if quick else (RUNS, POINTS)
     repeat = QUICK_REPEAT if quick else None
     folder = Path(tempfile.mkdtemp(prefix="sidebar-bench-"))
     try:
-        root = folder / "root"
-        root.mkdir()
-        started = time.perf_counter()
-        big, sweep_parent = fill_store(root / ".mlops", runs, points)
-        print(
-            f"store of {runs} runs and a {points}-point metric made in {time.perf_counter() - started:.1f} s"
-        )
+        root = args.keep.resolve() if args.keep else folder / "root"
+        root.mkdir(parents=True, exist_ok=True)
+        kept = kept_store_ids(root / ".mlops", runs) if args.keep else None
+        if kept:
+            big, sweep_parent = kept
+            print(f"store of {runs} runs reused from {root}")
+        else:
+            if (root / ".mlops").exists():
+                raise SystemExit(f"{root / '.mlops'} holds a store that is not this benchmark's; "
+                                 "give --keep an empty or new folder")
+            started = time.perf_counter()
+            big, sweep_parent = fill_store(root / ".mlops", runs, points)
+            print(f"store of {runs} runs and a {points}-point metric made in "
+                  f"{time.perf_counter() - started:.1f} s")
         lab = start_lab(root, folder / "home")
         try:
             base = f"{lab.url}mlops/api/"
