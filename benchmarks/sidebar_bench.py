@@ -219,19 +219,33 @@ def main(argv: list[str] | None = None) -> int:
         try:
             base = f"{lab.url}mlops/api/"
             timed_get(f"{base}runs?limit=50", lab.token, 1 if quick else 3)  # warm: store opened, caches filled
+            # The sidebar asks for a page without its count (count=0), shows it, then asks for
+            # the count alone (count=only); both are timed, and the page with its count as well.
+            times, page = timed_get(f"{base}runs?limit=50&count=0", lab.token, repeat or 30)
+            assert len(page["runs"]) == 50 and page["more"], page.get("more")
+            report("GET runs first page (50), as the sidebar asks it (count=0)", times, 100)
             times, page = timed_get(f"{base}runs?limit=50", lab.token, repeat or 30)
             assert len(page["runs"]) == 50 and page["total"] == runs, page.get("total")
-            report(f"GET runs first page (50 of {runs})", times, 100)
+            report(f"GET runs first page (50 of {runs}) with its total", times, 100)
             query = urllib.parse.urlencode({
                 "limit": 50, "order_by": "metrics.acc desc",
                 "filter": "params.opt = 'adam' and metrics.loss > 0.6 and params.layers >= 3"})
+            times, page = timed_get(f"{base}runs?{query}&count=0", lab.token, repeat or 10)
+            assert len(page["runs"]) == (50 if not quick else len(page["runs"])) and page["runs"]
+            report("GET runs filtered on params and a metric, sorted by a metric, count=0", times, 100)
+            times, page = timed_get(f"{base}runs?{query}&count=only", lab.token, repeat or 10)
+            report(f"  ... and its count alone, count=only ({page['total']} match)", times, 1000)
             times, page = timed_get(f"{base}runs?{query}", lab.token, repeat or 10)
             assert page["runs"], "the filter matches runs"
-            report(f"GET runs filtered on params and a metric, sorted by a metric ({page['total']} match)",
-                   times, 100)
+            report(f"GET runs filtered on params and a metric, sorted by a metric, with its total "
+                   f"({page['total']} match)", times, 100)
+            times, page = timed_get(f"{base}runs?limit=50&nested=1&count=0", lab.token, repeat or 30)
+            assert page["runs"][0]["children"] == SWEEP - 1
+            report("GET runs nested: top-level page with child counts, count=0", times, 100)
             times, page = timed_get(f"{base}runs?limit=50&nested=1", lab.token, repeat or 30)
             assert page["total"] == -(-runs // SWEEP) and page["runs"][0]["children"] == SWEEP - 1
-            report(f"GET runs nested: top-level page with child counts ({page['total']} parents)", times, 100)
+            report(f"GET runs nested: top-level page with child counts and total ({page['total']} parents)",
+                   times, 100)
             times, page = timed_get(
                 f"{base}runs?limit=100&parent={sweep_parent}&order_by=metrics.acc%20desc",
                 lab.token, repeat or 30)
