@@ -58,7 +58,7 @@ runs = Table(
     Index("ix_runs_experiment_started", "experiment", "started_at"),
     Index("ix_runs_started", "started_at"),
     Index("ix_runs_status", "status"),
-    Index("ix_runs_parent", "parent_id"),
+    Index("ix_runs_parent", "parent_id", "started_at"),  # the nested view: top-level runs, newest first
 )
 
 params = Table(
@@ -293,6 +293,10 @@ def _covering_indexes(conn: Connection) -> None:
                                  ("ix_tags_key_value", "tags", text.format("value"))):
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {index}")
         conn.exec_driver_sql(f"CREATE INDEX {index} ON {table} (key, {column}, run_id)")
+    # The nested view lists `parent_id IS NULL` newest first: in (parent_id, started_at) order
+    # that is read from the index, instead of sorting the 5,000 top-level runs of 100,000 (9 ms).
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_runs_parent")
+    conn.exec_driver_sql("CREATE INDEX ix_runs_parent ON runs (parent_id, started_at)")
 
 
 # Version N is reached by applying MIGRATIONS[N - 1]. Append only; never edit a released step.

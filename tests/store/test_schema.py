@@ -155,6 +155,8 @@ def test_a_version_7_store_gets_the_covering_search_indexes(store_dir: Path) -> 
     db = sqlite3.connect(store_dir / "mlops.db")
     definitions = dict(db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?)", _SEARCH_INDEXES))
+    parent = db.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_runs_parent'").fetchone()[0]
+    assert "started_at" in parent, parent
     assert int(db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0]) >= 8
     _check_version_8(store, definitions)
 
@@ -170,6 +172,8 @@ def test_a_version_7_postgres_store_gets_the_covering_search_indexes(postgres_se
         definitions = dict(conn.exec_driver_sql(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
             "('ix_params_key_num', 'ix_params_key_str', 'ix_latest_metrics_key_value', 'ix_tags_key_value')").all())
+        parent = conn.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_runs_parent'").scalar_one()
+        assert "started_at" in parent, parent
     _check_version_8(store, definitions)
     store.close()
     engine.dispose()
