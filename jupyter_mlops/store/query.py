@@ -10,39 +10,38 @@ import json
 import math
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, exists, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    exists,
+    false,
+    not_,
+    or_,
+    select,
+    true,
+)
 
 from . import schema as s
-from .filter import ATTRIBUTES, And, Comparison, Field, Node, Not, Or, OrderKey, to_timestamp
+from .filter import ATTRIBUTES, And, Comparison, Field, Node, Not, Or, OrderKey
+from .filter_sql import Test, column_has, comparison, number_test, param_test, text_test
 
 _KEYED = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}
-_SQL_OPS = {
-    "=": lambda c, v: c == v,
-    "!=": lambda c, v: c != v,
-    "<": lambda c, v: c < v,
-    "<=": lambda c, v: c <= v,
-    ">": lambda c, v: c > v,
-    ">=": lambda c, v: c >= v,
-}
 
 
 def param_columns(value: Any) -> tuple[str, float | None, str]:
     """The (json, number, text) forms a param value is stored as."""
     text = json.dumps(value, sort_keys=True, allow_nan=True)
-    number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number past 1.8e308: kept, compared only as text
+            number = None
     if number is not None and math.isnan(number):
         number = None
     return text, number, value if isinstance(value, str) else text
-
-
-def _literal_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
-    return json.dumps(value)
 
 
 def compile_filter(node: Node | None) -> ColumnElement[bool]:
@@ -57,78 +56,33 @@ def compile_filter(node: Node | None) -> ColumnElement[bool]:
     return _compile_comparison(node)
 
 
-def _apply(column: Any, op: str, value: Any) -> ColumnElement[bool]:
-    if op in _SQL_OPS:
-        if value is None:
-            return column.is_(None) if op == "=" else column.is_not(None)
-        return _SQL_OPS[op](column, value)  # type: ignore[no-any-return]
-    if op == "like":
-        return column.like(value)  # type: ignore[no-any-return]
-    if op == "not like":
-        return not_(column.like(value))
-    if op == "in":
-        return column.in_(list(value))  # type: ignore[no-any-return]
-    if op == "not in":
-        return column.not_in(list(value))  # type: ignore[no-any-return]
-    raise ValueError(op)  # pragma: no cover - the parser only makes the ops above
-
-
 def _compile_comparison(node: Comparison) -> ColumnElement[bool]:
+    """One comparison as a condition on ``runs`` that is true or false, never NULL, so that
+    ``not`` is the complement (the rules are in :mod:`.filter_sql`)."""
     field, op, value = node.field, node.op, node.value
     if field.kind == "attribute":
         column = _attribute_column(field.name)
-        if op == "is null":
-            return column.is_(None)
-        if op == "is not null":
-            return column.is_not(None)
         kind = ATTRIBUTES[field.name]
-        if isinstance(value, tuple):
-            return _apply(column, op, tuple(_column_value(kind, v) for v in value))
-        return _apply(column, op, _column_value(kind, value))
+        has = column_has(column, nullable=getattr(column, "nullable", True))
+        test = text_test(column) if kind == "text" else number_test(column, false(), time=kind == "time")
+        return comparison(op, value, has, test)
     table = _KEYED[field.kind]
-    has_key = and_(table.c.run_id == s.runs.c.id, table.c.key == field.name)
-    if op == "is null":
-        return not_(exists().where(has_key))
-    if op == "is not null":
-        return exists().where(has_key)
-    return exists().where(has_key, _value_condition(field, op, value))
+
+    def has(condition: ColumnElement[bool] | None) -> ColumnElement[bool]:
+        found = exists().where(table.c.run_id == s.runs.c.id, table.c.key == field.name)
+        return found if condition is None else found.where(condition)
+
+    return comparison(op, value, has, _value_test(table, field))
 
 
-def _value_condition(field: Field, op: str, value: Any) -> ColumnElement[bool]:
-    values = value if isinstance(value, tuple) else (value,)
-    if field.kind == "metrics":
-        column = s.latest_metrics.c.value
-        if any(isinstance(v, float) and math.isnan(v) for v in values):
-            nan = s.latest_metrics.c.value_repr == "nan"
-            return nan if op in ("=", "in") else not_(nan)
-        if isinstance(value, tuple):
-            return _apply(column, op, tuple(_column_value("number", v) for v in value))
-        return _apply(column, op, _column_value("number", value))
+def _value_test(table: Any, field: Field) -> Test:
+    """The value comparison on the columns of ``table`` (params, latest_metrics or tags, or an
+    alias of one), for a row of ``field``'s key."""
+    if field.kind == "metrics":  # value is NULL for NaN
+        return number_test(table.c.value, table.c.value.is_(None))
     if field.kind == "tags":
-        converted = tuple(_literal_text(v) for v in values)
-        return _apply(s.tags.c.value, op, converted if isinstance(value, tuple) else converted[0])
-    # params: numbers compare as numbers, everything else as text
-    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-    if numeric and op not in ("like", "not like"):
-        if isinstance(value, tuple):
-            return _apply(s.params.c.value_num, op, tuple(_column_value("number", v) for v in value))
-        return _apply(s.params.c.value_num, op, _column_value("number", value))
-    converted = tuple(_literal_text(v) for v in values)
-    return _apply(s.params.c.value_str, op, converted if isinstance(value, tuple) else converted[0])
-
-
-def _column_value(kind: str, value: Any) -> Any:
-    """A literal in the type of a column of this kind ("text", "number" or "time"): PostgreSQL
-    compares only like types (``name = 5`` or ``duration = true`` would be an error there)."""
-    if value is None:
-        return None
-    if kind == "text":
-        return _literal_text(value)
-    if isinstance(value, str):  # a time: the parser accepts only dates for those
-        return to_timestamp(value)
-    # Floats, as the columns hold: an IN list is bound with its first value's type, so
-    # (0, nan) would send NaN as an INTEGER to PostgreSQL.
-    return float(value)
+        return text_test(table.c.value)
+    return param_test(table.c.value_num, table.c.value, table.c.value_str)
 
 
 def _attribute_column(name: str) -> Any:
