@@ -18,8 +18,8 @@ The rules (the same for SQLite and PostgreSQL, and for every face):
 - Numbers compare as 64-bit floats (``1`` equals ``1.0``). A param compares as a number
   with a number and as text with anything else: its text is the string itself, or the JSON
   of any other value (``true``, ``null``, ``[1, 2]``), and ``true``/``false`` are the texts
-  ``'true'``/``'false'``. Tags and text attributes compare as text; a number there is its
-  Python ``repr``. Metrics, ``duration`` and times compare only as numbers (a time with a
+  ``'true'``/``'false'``. Tags and text attributes compare as text; a number there is
+  written as JSON writes it (``0.1``, ``1e+20``, ``NaN``, ``Infinity``). Metrics, ``duration`` and times compare only as numbers (a time with a
   date, ``true`` as 1).
 - Text order is by character code (Python's, SQLite's BINARY, PostgreSQL's "C" collation,
   whatever the database's own collation). ``x in (a, b)`` is ``x = a or x = b``.
@@ -88,9 +88,10 @@ def column_has(column: Any, nullable: bool) -> Has:
     return has
 
 
-def number_test(column: Any, is_nan: ColumnElement[bool], time: bool = False) -> Test:
+def number_test(column: Any, is_nan: ColumnElement[bool], time: bool = False, nulls: bool = True) -> Test:
     """``test`` for numbers held in ``column`` (NULL where the value is no number or NaN;
-    ``is_nan`` tells NaN apart). ``time``: a quoted date stands for its timestamp."""
+    ``is_nan`` tells NaN apart; ``nulls=False``: never NULL where the field is present).
+    ``time``: a quoted date stands for its timestamp."""
     def number(value: Any) -> float:
         return to_timestamp(value) if time and isinstance(value, str) else float(value)
 
@@ -101,7 +102,8 @@ def number_test(column: Any, is_nan: ColumnElement[bool], time: bool = False) ->
         if not wanted:  # only NaN: equal to NaN, unordered with everything
             return is_nan if op in ("=", "in") else false()
         found = column.in_(wanted) if op == "in" else _ORDER[op](column, wanted[0])
-        found = and_(column.is_not(None), found)  # no NULL out of a NaN or text value
+        if nulls:
+            found = and_(column.is_not(None), found)  # no NULL out of a NaN or text value
         return or_(found, is_nan) if nan else found
     return test
 
@@ -167,6 +169,7 @@ class Like(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    _is_implicitly_boolean = True  # a condition as it is: no "= 1" after it on SQLite
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
                            ("pattern", InternalTraversal.dp_clauseelement),
                            ("glob", InternalTraversal.dp_clauseelement)]
@@ -195,9 +198,9 @@ def _by_code_postgresql(element: ByCode, compiler: Any, **kw: Any) -> str:
 
 @compiles(Like)
 def _like(element: Like, compiler: Any, **kw: Any) -> str:
-    return f"{compiler.process(element.column, **kw)} LIKE {compiler.process(element.pattern, **kw)} ESCAPE ''"
+    return f"({compiler.process(element.column, **kw)} LIKE {compiler.process(element.pattern, **kw)} ESCAPE '')"
 
 
 @compiles(Like, "sqlite")
 def _like_sqlite(element: Like, compiler: Any, **kw: Any) -> str:
-    return f"{compiler.process(element.column, **kw)} GLOB {compiler.process(element.glob, **kw)}"
+    return f"({compiler.process(element.column, **kw)} GLOB {compiler.process(element.glob, **kw)})"

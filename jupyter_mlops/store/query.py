@@ -64,7 +64,7 @@ def _compile_comparison(node: Comparison) -> ColumnElement[bool]:
         column = _attribute_column(field.name)
         kind = ATTRIBUTES[field.name]
         has = column_has(column, nullable=getattr(column, "nullable", True))
-        test = text_test(column) if kind == "text" else number_test(column, false(), time=kind == "time")
+        test = text_test(column) if kind == "text" else number_test(column, false(), kind == "time", nulls=False)
         return comparison(op, value, has, test)
     table = _KEYED[field.kind]
 
