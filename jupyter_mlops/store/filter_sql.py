@@ -34,7 +34,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, and_, false, literal, not_, or_
+from sqlalchemy import Boolean, ColumnElement, and_, false, literal, not_, or_, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -59,23 +59,37 @@ _NEGATIVE = {"!=": "=", "not like": "like"}
 
 def comparison(op: str, value: Any, has: Has, test: Test) -> ColumnElement[bool]:
     """One comparison as a two-valued condition, from the rules in the module's docstring."""
-    if op == "is null":
+    row = row_condition(op, value, test)
+    if row is not None:
+        return has(None if row is _ANY_ROW else row)
+    if op == "is null" or (value is None and op == "="):
         return not_(has(None))
-    if op == "is not null":
-        return has(None)
+    if value is None:  # <, <=, >, >= null
+        return false()
+    present = tuple(v for v in value if v is not None)  # 'in' with null in its list
+    return or_(not_(has(None)), has(test("in", present))) if present else not_(has(None))
+
+
+_ANY_ROW: Any = true()
+
+
+def row_condition(op: str, value: Any, test: Test) -> ColumnElement[bool] | None:
+    """The condition on a field's value that the comparison asks of a present field (it holds
+    exactly for the runs with such a value; ``true()`` for any value), or ``None`` for the
+    comparisons that also, or only, match runs lacking the field (``is null``, ``= null``,
+    ``in (null, ...)``, ``< null``): what an index-driven plan may drive a search by."""
+    if op == "is not null" or (value is None and op == "!="):
+        return _ANY_ROW
+    if op == "is null" or value is None:
+        return None
     if op in ("in", "not in"):
         present = tuple(v for v in value if v is not None)
         if op == "not in":  # present and not in the list; null in it changes nothing
-            return has(not_(test("in", present))) if present else has(None)
-        parts = [not_(has(None))] if len(present) < len(value) else []
-        if present:
-            parts.append(has(test("in", present)))
-        return or_(*parts)
-    if value is None:
-        return {"=": lambda: not_(has(None)), "!=": lambda: has(None)}.get(op, false)()
+            return not_(test("in", present)) if present else _ANY_ROW
+        return test("in", present) if len(present) == len(value) else None
     if op in _NEGATIVE:
-        return has(not_(test(_NEGATIVE[op], value)))
-    return has(test(op, value))
+        return not_(test(_NEGATIVE[op], value))
+    return test(op, value)
 
 
 def column_has(column: Any, nullable: bool) -> Has:
