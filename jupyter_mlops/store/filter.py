@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,7 @@ _TOKEN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<number>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.]))
+  | (?P<infinity>[-+][iI][nN][fF](?![\w.]))
   | (?P<string>'(?:[^']|'')*'|"(?:[^"]|"")*")
   | (?P<quoted>`[^`]*`)
   | (?P<op><=|>=|!=|<>|==|=|<|>)
@@ -114,9 +116,10 @@ class _Token:
     position: int
 
 
-def _tokenise(text: str) -> list[_Token]:
+def _tokenise(text: str) -> Iterator[_Token]:
+    """The tokens of ``text``, made as the parser asks for them: a text that breaks a rule
+    or a limit early is refused after a few tokens, not after all of its 100,000 characters."""
     check_length(text)
-    tokens: list[_Token] = []
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)
@@ -125,20 +128,21 @@ def _tokenise(text: str) -> list[_Token]:
         kind = match.lastgroup or ""
         raw = match.group()
         if kind == "number":
-            tokens.append(_Token(kind, raw, number_value(raw, text, position), position))
+            yield _Token(kind, raw, number_value(raw, text, position), position)
+        elif kind == "infinity":  # -inf (plain inf is a word, like nan)
+            yield _Token("number", raw, math.inf if raw[0] == "+" else -math.inf, position)
         elif kind == "string":
             value = raw[1:-1].replace(raw[0] * 2, raw[0])
-            tokens.append(_Token(kind, raw, string_value(value, text, position), position))
+            yield _Token(kind, raw, string_value(value, text, position), position)
         elif kind == "quoted":
-            tokens.append(_Token(kind, raw, string_value(raw[1:-1], text, position), position))
+            yield _Token(kind, raw, string_value(raw[1:-1], text, position), position)
         elif kind == "op":
             op = {"==": "=", "<>": "!="}.get(raw, raw)
-            tokens.append(_Token(kind, raw, op, position))
+            yield _Token(kind, raw, op, position)
         elif kind != "space":
-            tokens.append(_Token(kind, raw, raw, position))
+            yield _Token(kind, raw, raw, position)
         position = match.end()
-    tokens.append(_Token("end", "", None, len(text)))
-    return tokens
+    yield _Token("end", "", None, len(text))
 
 
 # --- parser -------------------------------------------------------------------------
@@ -147,13 +151,22 @@ def _tokenise(text: str) -> list[_Token]:
 class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokenise(text)
+        self._source = _tokenise(text)
+        self._seen: list[_Token] = []  # the tokens made so far
         self.index = 0
         self.budget = Budget(text)
 
+    def token(self, index: int) -> _Token:
+        """The token at ``index`` (the end token past the end), tokenising up to it."""
+        while len(self._seen) <= index:
+            if self._seen and self._seen[-1].kind == "end":
+                return self._seen[-1]
+            self._seen.append(next(self._source))
+        return self._seen[index]
+
     @property
     def current(self) -> _Token:
-        return self.tokens[self.index]
+        return self.token(self.index)
 
     def fail(self, message: str, token: _Token | None = None) -> FilterSyntaxError:
         token = token or self.current
@@ -229,7 +242,7 @@ class _Parser:
                 key = key_token.value
                 # keys may contain dots: metrics.val.loss
                 while self.current.kind == "punct" and self.current.text == "." and \
-                        self.tokens[self.index + 1].kind in ("word", "number"):
+                        self.token(self.index + 1).kind in ("word", "number"):
                     self.advance()
                     key += "." + self.advance().text
                 if not key:
@@ -289,7 +302,7 @@ class _Parser:
             self.advance()
             value = self.parse_literal()
             if not isinstance(value, str):
-                raise self.fail("LIKE takes a 'quoted pattern'", self.tokens[self.index - 1])
+                raise self.fail("LIKE takes a 'quoted pattern'", self.token(self.index - 1))
             return Comparison(field, "not like" if negate else "like", value)
         if self.is_word("in"):
             self.advance()

@@ -67,7 +67,7 @@ def number_value(raw: str, text: str, position: int) -> int | float:
     if math.isinf(number):
         raise FilterLimitExceeded(
             text, position,
-            f"number out of range: the largest is {sys.float_info.max!r}; write inf for infinity",
+            f"number out of range: the largest is {sys.float_info.max!r}; write inf or -inf for infinity",
         )
     if number == 0 and any(c in "123456789" for c in raw.lower().split("e")[0]):
         raise FilterLimitExceeded(

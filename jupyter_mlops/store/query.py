@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     and_,
     exists,
+    false,
     func,
     not_,
     or_,
@@ -24,36 +25,32 @@ from sqlalchemy import (
 )
 
 from . import schema as s
-from .filter import ATTRIBUTES, And, Comparison, Field, Node, Not, Or, OrderKey, to_timestamp
+from .filter import ATTRIBUTES, And, Comparison, Field, Node, Not, Or, OrderKey
+from .filter_sql import (
+    Test,
+    column_has,
+    comparison,
+    number_test,
+    param_test,
+    row_condition,
+    text_test,
+)
 
 _KEYED = {"params": s.params, "metrics": s.latest_metrics, "tags": s.tags}
-_SQL_OPS = {
-    "=": lambda c, v: c == v,
-    "!=": lambda c, v: c != v,
-    "<": lambda c, v: c < v,
-    "<=": lambda c, v: c <= v,
-    ">": lambda c, v: c > v,
-    ">=": lambda c, v: c >= v,
-}
 
 
 def param_columns(value: Any) -> tuple[str, float | None, str]:
     """The (json, number, text) forms a param value is stored as."""
     text = json.dumps(value, sort_keys=True, allow_nan=True)
-    number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number past 1.8e308: kept, compared only as text
+            number = None
     if number is not None and math.isnan(number):
         number = None
     return text, number, value if isinstance(value, str) else text
-
-
-def _literal_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
-    return json.dumps(value)
 
 
 def compile_filter(node: Node | None, run_id: Any = None) -> ColumnElement[bool]:
@@ -85,109 +82,72 @@ def _compile_and(parts: tuple[Node, ...]) -> ColumnElement[bool]:
     as lists, 117 ms driven). Comparisons on run attributes stay outside; an ``and`` with no
     positive keyed comparison is one list per comparison."""
     driver = next((p for p in parts if isinstance(p, Comparison) and p.field.kind != "attribute"
-                   and p.op != "is null"), None)
+                   and _drives(p)), None)
     if driver is None:
         return and_(*(compile_filter(p) for p in parts))
     inside = [p for p in parts if p is not driver and _keyed_only(p)]
     outside = [p for p in parts if p is not driver and not _keyed_only(p)]
     table = _KEYED[driver.field.kind].alias("drive")
-    found = select(table.c.run_id).where(table.c.key == driver.field.name,
+    row = row_condition(driver.op, driver.value, _value_test(table, driver.field))
+    found = select(table.c.run_id).where(table.c.key == driver.field.name, row,
                                          *(compile_filter(p, table.c.run_id) for p in inside))
-    if driver.op != "is not null":
-        found = found.where(_value_condition(table, driver.field, driver.op, driver.value))
     return and_(s.runs.c.id.in_(found), *(compile_filter(p) for p in outside))
 
 
-def _apply(column: Any, op: str, value: Any) -> ColumnElement[bool]:
-    if op in _SQL_OPS:
-        if value is None:
-            return column.is_(None) if op == "=" else column.is_not(None)
-        return _SQL_OPS[op](column, value)  # type: ignore[no-any-return]
-    if op == "like":
-        return column.like(value)  # type: ignore[no-any-return]
-    if op == "not like":
-        return not_(column.like(value))
-    if op == "in":
-        return column.in_(list(value))  # type: ignore[no-any-return]
-    if op == "not in":
-        return column.not_in(list(value))  # type: ignore[no-any-return]
-    raise ValueError(op)  # pragma: no cover - the parser only makes the ops above
+def _drives(node: Comparison) -> bool:
+    """Whether the comparison holds only for runs that have its key (so the runs it finds in
+    its (key, value) index can drive an ``and``): not ``is null``, ``= null``,
+    ``in (null, ...)`` or ``< null``, which also or only match runs lacking the key."""
+    return row_condition(node.op, node.value, _value_test(_KEYED[node.field.kind], node.field)) is not None
 
 
 def _compile_comparison(node: Comparison, run_id: Any = None) -> ColumnElement[bool]:
+    """One comparison as a condition on ``runs`` (or, with ``run_id``, on the runs of a
+    driving subquery) that is true or false, never NULL, so that ``not`` is the complement
+    (the rules are in :mod:`.filter_sql`)."""
     field, op, value = node.field, node.op, node.value
     if field.kind == "attribute":
         column = _attribute_column(field.name)
+        nullable = getattr(column, "nullable", True)
         if run_id is not None:
             # Tested on given runs (sorted_walk): COALESCE(c, c) is c, but no index of c
             # serves it, so the runs are found by primary key, not by e.g. ix_runs_parent,
             # whose `parent_id IS NULL` SQLite guesses to match 10 runs (100 ids tested per
             # statement: 1 ms by key, 45 ms through 5,000 parents).
             column = func.coalesce(column, column)
-        if op == "is null":
-            return column.is_(None)
-        if op == "is not null":
-            return column.is_not(None)
         kind = ATTRIBUTES[field.name]
-        if isinstance(value, tuple):
-            return _apply(column, op, tuple(_column_value(kind, v) for v in value))
-        return _apply(column, op, _column_value(kind, value))
-    # ``runs.id IN (SELECT run_id FROM params WHERE key = ? AND ...)``: the database finds
-    # the matching runs once through the (key, value) index, instead of probing a correlated
-    # EXISTS once per run (2.1 s for a filtered page of 100,000 runs on SQLite). Neither side
-    # is ever NULL, so IN and NOT IN are exactly EXISTS and NOT EXISTS.
+        has = column_has(column, nullable=nullable)
+        test = text_test(column) if kind == "text" else number_test(column, false(), kind == "time", nulls=False)
+        return comparison(op, value, has, test)
     table = _KEYED[field.kind]
     if run_id is not None:  # inside a driving subquery: probed by primary key
         probe = table.alias()
-        has_key = exists().where(probe.c.run_id == run_id, probe.c.key == field.name)
-        if op == "is null":
-            return not_(has_key)
-        return has_key if op == "is not null" else has_key.where(_value_condition(probe, field, op, value))
-    with_key = select(table.c.run_id).where(table.c.key == field.name)
-    if op == "is null":
-        return s.runs.c.id.not_in(with_key)
-    if op == "is not null":
-        return s.runs.c.id.in_(with_key)
-    return s.runs.c.id.in_(with_key.where(_value_condition(table, field, op, value)))
+
+        def probed(condition: ColumnElement[bool] | None) -> ColumnElement[bool]:
+            found = exists().where(probe.c.run_id == run_id, probe.c.key == field.name)
+            return found if condition is None else found.where(condition)
+
+        return comparison(op, value, probed, _value_test(probe, field))
+
+    # ``runs.id IN (SELECT run_id FROM params WHERE key = ? AND ...)``: the database finds
+    # the matching runs once through the (key, value) index, instead of probing a correlated
+    # EXISTS once per run (2.1 s for a filtered page of 100,000 runs on SQLite). Neither side
+    # is ever NULL, so IN and NOT IN are exactly EXISTS and NOT EXISTS: still two-valued.
+    def has(condition: ColumnElement[bool] | None) -> ColumnElement[bool]:
+        with_key = select(table.c.run_id).where(table.c.key == field.name)
+        return s.runs.c.id.in_(with_key if condition is None else with_key.where(condition))
+
+    return comparison(op, value, has, _value_test(table, field))
 
 
-def _value_condition(table: Any, field: Field, op: str, value: Any) -> ColumnElement[bool]:
-    """The comparison on the value columns of ``table`` (params, latest_metrics or tags, or
-    an alias of one)."""
-    values = value if isinstance(value, tuple) else (value,)
-    if field.kind == "metrics":
-        column = table.c.value
-        if any(isinstance(v, float) and math.isnan(v) for v in values):
-            nan = table.c.value_repr == "nan"
-            return nan if op in ("=", "in") else not_(nan)
-        if isinstance(value, tuple):
-            return _apply(column, op, tuple(_column_value("number", v) for v in value))
-        return _apply(column, op, _column_value("number", value))
+def _value_test(table: Any, field: Field) -> Test:
+    """The value comparison on the columns of ``table`` (params, latest_metrics or tags, or an
+    alias of one), for a row of ``field``'s key."""
+    if field.kind == "metrics":  # value is NULL for NaN
+        return number_test(table.c.value, table.c.value.is_(None))
     if field.kind == "tags":
-        converted = tuple(_literal_text(v) for v in values)
-        return _apply(table.c.value, op, converted if isinstance(value, tuple) else converted[0])
-    # params: numbers compare as numbers, everything else as text
-    numeric = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-    if numeric and op not in ("like", "not like"):
-        if isinstance(value, tuple):
-            return _apply(table.c.value_num, op, tuple(_column_value("number", v) for v in value))
-        return _apply(table.c.value_num, op, _column_value("number", value))
-    converted = tuple(_literal_text(v) for v in values)
-    return _apply(table.c.value_str, op, converted if isinstance(value, tuple) else converted[0])
-
-
-def _column_value(kind: str, value: Any) -> Any:
-    """A literal in the type of a column of this kind ("text", "number" or "time"): PostgreSQL
-    compares only like types (``name = 5`` or ``duration = true`` would be an error there)."""
-    if value is None:
-        return None
-    if kind == "text":
-        return _literal_text(value)
-    if isinstance(value, str):  # a time: the parser accepts only dates for those
-        return to_timestamp(value)
-    # Floats, as the columns hold: an IN list is bound with its first value's type, so
-    # (0, nan) would send NaN as an INTEGER to PostgreSQL.
-    return float(value)
+        return text_test(table.c.value)
+    return param_test(table.c.value_num, table.c.value, table.c.value_str)
 
 
 def _attribute_column(name: str) -> Any:

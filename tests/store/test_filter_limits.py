@@ -165,3 +165,23 @@ def test_dates_the_clock_cannot_place_are_a_syntax_error(two_runs, utc: None) ->
     with pytest.raises(FilterSyntaxError, match="out of range; write one between the years 2 and 9998"):
         parse_filter("started_at > '0001-01-01'")
     assert names(two_runs, "started_at > '0002-01-01' and ended_at < '9998-12-31'") == ["a", "b"]
+
+
+@pytest.mark.parametrize("text", [
+    "(" * 50_000,  # 10,000 and more parentheses, never closed
+    "(" * 10_000 + "name = 'a'" + ")" * 10_000,
+    "not " * 20_000 + "name = 'a'",
+    "(" * 40 + "name = 'a'" + ")" * 40 + " and name = '" + "x" * (MAX_TEXT - 200) + "'",
+])
+def test_hostile_nesting_is_refused_at_the_limit_not_at_the_end(text: str) -> None:
+    """The parser stops at the first level past the limit: the error names that place, even
+    when something later in the text is wrong too (a quoted text past its limit)."""
+    with pytest.raises(FilterLimitExceeded, match=f"more than {MAX_DEPTH} deep") as refusal:
+        parse_filter(text)
+    assert refusal.value.position <= 4 * (MAX_DEPTH + 1)
+
+
+def test_an_early_mistake_is_named_before_a_later_bad_character() -> None:
+    with pytest.raises(FilterSyntaxError, match="expected a value") as refusal:
+        parse_filter("name = and " + "x" * 50_000 + " \x01")
+    assert refusal.value.position == 7
