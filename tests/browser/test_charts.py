@@ -359,6 +359,7 @@ def test_the_store_picker_is_readable_at_the_sidebars_default_width(
     header = sidebar.locator(".jp-mlops-panel-header")
     head, pick = header.bounding_box(), picker.bounding_box()
     assert pick["x"] >= head["x"] - 1 and pick["x"] + pick["width"] <= head["x"] + head["width"] + 1
+    expect(sidebar.locator("tr[data-run-id]")).to_have_count(9)  # the store above the folder
     folder = sidebar.locator(".jp-mlops-store")
     expect(folder).to_have_attribute("title", re.compile(r"\.mlops$"))
     suffix = "dark" if theme_name.endswith("Dark") else "light"
