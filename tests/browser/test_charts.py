@@ -360,8 +360,12 @@ def test_the_store_picker_is_readable_at_the_sidebars_default_width(
     head, pick = header.bounding_box(), picker.bounding_box()
     assert pick["x"] >= head["x"] - 1 and pick["x"] + pick["width"] <= head["x"] + head["width"] + 1
     expect(sidebar.locator("tr[data-run-id]")).to_have_count(9)  # the store above the folder
+    expect(sidebar.locator(".jp-mlops-panel")).to_have_attribute("aria-busy", "false")
+    dialogs = page.locator(".jp-Dialog")
+    assert dialogs.count() == 0, dialogs.all_inner_texts()
     folder = sidebar.locator(".jp-mlops-store")
     expect(folder).to_have_attribute("title", re.compile(r"\.mlops$"))
     suffix = "dark" if theme_name.endswith("Dark") else "light"
     shots.take(sidebar, f"store-picker-{suffix}", publish=True)
+    command(page, "docmanager:save")  # its kernel filled in its metadata: closing would ask
     command(page, "application:close-all")
