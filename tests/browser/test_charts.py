@@ -76,7 +76,10 @@ def page(browser: Any, lab: Lab) -> Iterator[Any]:
     page.context.close()
 
 
-def theme(page: Any, name: str) -> None:
+def theme(page: Any, name: str, *, close_all: bool = False) -> None:
+    """The theme ``name`` in use (and, with ``close_all``, nothing open in the main area)."""
+    if close_all:
+        command(page, "application:close-all")
     command(page, "apputils:change-theme", {"theme": name})
     page.wait_for_function(
         "dark => document.body.dataset.jpThemeLight === String(!dark)", arg=name.endswith("Dark")
@@ -238,8 +241,7 @@ def rgb(hex_colour: str) -> str:
 def test_a_runs_chip_in_the_table_is_the_colour_of_its_lines(
     page: Any, lab: Lab, shots: Any, theme_name: str
 ) -> None:
-    theme(page, theme_name)
-    command(page, "application:close-all")
+    theme(page, theme_name, close_all=True)
     show_sidebar(page)
     listed = {run["id"]: run for run in lab.api("runs?limit=20")["runs"]}
     ids = [lab.runs[str(i)] for i in range(9)]
@@ -345,8 +347,7 @@ LABEL_OVERFLOW = """s => {
 def test_the_store_picker_is_readable_at_the_sidebars_default_width(
     page: Any, lab: Lab, shots: Any, theme_name: str
 ) -> None:
-    theme(page, theme_name)
-    command(page, "application:close-all")
+    theme(page, theme_name, close_all=True)
     command(page, "docmanager:open", {"path": f"{DEEP_FOLDER}/train.ipynb"})
     expect(page.locator(".jp-NotebookPanel:visible")).to_have_count(1)
     show_sidebar(page)
