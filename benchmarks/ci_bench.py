@@ -1,6 +1,6 @@
 """``jupyter mlops check`` and ``report`` on a large store, start-up included.
 
-    python -m benchmarks.ci_bench [--runs N] [--repeat R] [--quick]
+    python -m benchmarks.ci_bench [--runs N] [--repeat R] [--quick] [--keep DIR] [--pythonpath DIR]
 
 Builds a store of N runs (default 10,000) in one experiment, each with two params and two
 metrics of 20 steps; the second newest run's model is ``digits@production`` and the newest run
@@ -9,6 +9,10 @@ as a user runs it, in a fresh process (``jupyter-mlops ...``: Python start-up, i
 the store, the queries and the rendering), and prints the median of R runs after one warm-up
 run (which also writes the modules' bytecode caches). CPU time (user + system of the process) is
 printed beside wall time: on a busy shared machine wall time mostly measures the wait for a core.
+``--keep DIR`` builds the store in DIR and leaves it there, or reuses the store already in DIR
+(to profile one command by hand on the same store). ``--pythonpath DIR`` runs the commands as
+``python -m jupyter_mlops`` with DIR first on ``PYTHONPATH``: the package of an earlier commit
+(``git archive COMMIT jupyter_mlops | tar -x -C DIR``), timed on the same store, for a before/after.
 """
 
 from __future__ import annotations
@@ -79,9 +83,12 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], cwd: Path, repeat: int, warm_up: bool = True) -> tuple[float, float]:
+def timed(command: list[str], cwd: Path, repeat: int, warm_up: bool = True,
+          pythonpath: Path | None = None) -> tuple[float, float]:
     """Median wall and CPU seconds of ``command`` in a fresh process, after a warm-up run."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.fspath(pythonpath), env.get("PYTHONPATH")]))
     walls, cpus = [], []
     for attempt in range(repeat + 1 if warm_up else repeat):
         cpu, started = _cpu(), time.perf_counter()
@@ -127,16 +134,25 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true",
                         help="200 runs, one run of check and of a report with charts, no warm-up: that it works")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="build the store in DIR and keep it, or reuse the one already there")
+    parser.add_argument("--pythonpath", type=Path, metavar="DIR",
+                        help="time the jupyter_mlops package in DIR (an earlier commit's) instead of this one")
     args = parser.parse_args()
     runs, repeat = (200, 1) if args.quick else (args.runs, args.repeat)
-    folder = Path(tempfile.mkdtemp(prefix="mlops-ci-bench-"))
+    folder = args.keep.resolve() if args.keep else Path(tempfile.mkdtemp(prefix="mlops-ci-bench-"))
     try:
         started = time.perf_counter()
-        store = build_store(folder, runs)
-        print(f"store of {runs:,} runs built in {time.perf_counter() - started:.1f} s")
+        if args.keep and (folder / ".mlops").exists():
+            store = str(folder / ".mlops")
+            print(f"store reused from {store} (built earlier; --runs does not apply)")
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            store = build_store(folder, runs)
+            print(f"store of {runs:,} runs built in {time.perf_counter() - started:.1f} s")
         cli = str(Path(sys.executable).with_name("jupyter-mlops"))
-        if not os.path.exists(cli):
-            cli = sys.executable  # not installed as a script: python -m jupyter_mlops
+        if not os.path.exists(cli) or args.pythonpath:
+            cli = sys.executable  # not installed as a script, or another commit's package: python -m
         prefix = [cli] if cli != sys.executable else [sys.executable, "-m", "jupyter_mlops"]
         gates = ["latest:name = 'train'", "--baseline", "model:digits@production",
                  "--max-regression", "val_acc=0.01", "--require", "metrics.val_loss < 0.5", "--store", store]
@@ -149,6 +165,8 @@ def main() -> int:
              [*prefix, "report", *gates, "--format", "markdown", "--assets", str(folder / "assets")]),
             ("report --format html (2 SVG charts inline)", [*prefix, "report", *gates, "--format", "html"]),
         ]
+        print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+              + " ".join(f"{load:.1f}" for load in os.getloadavg()) + f" on {os.cpu_count()} cores")
         rounds = 1 if args.quick else max(repeat, 5)
         print(f"\n| in this process, imports done, median of {rounds} | wall |\n|---|---|")
         for label, seconds in in_process(store, rounds):
@@ -158,11 +176,14 @@ def main() -> int:
         if args.quick:
             cases = [case for case in cases if case[0] in ("check", "report --format html (2 SVG charts inline)")]
         for label, command in cases:
-            wall, cpu = timed(command, folder, repeat, warm_up=not args.quick)
+            wall, cpu = timed(command, folder, repeat, warm_up=not args.quick,
+                              pythonpath=args.pythonpath.resolve() if args.pythonpath else None)
             target = "" if label.startswith("python") else f"≤ {TARGET_SECONDS:g} s"
             print(f"| `{label}` | {wall:.3f} s | {cpu:.3f} s | {target} |", flush=True)
+        print("load average at the end " + " ".join(f"{load:.1f}" for load in os.getloadavg()))
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

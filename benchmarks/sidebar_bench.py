@@ -1,7 +1,10 @@
 """The run browser's REST API and sidebar on a store of 100,000 runs (10 params, 5 metrics
 each; every 20 runs are a sweep: a parent and its 19 children).
 
-    python -m benchmarks.sidebar_bench [--quick]
+    python -m benchmarks.sidebar_bench [--quick] [--keep FOLDER]
+
+``--keep FOLDER`` builds the store in FOLDER and keeps it; a later run given the same FOLDER
+reuses it (building 100,000 runs takes a minute or more; reading them back is what is timed).
 
 Targets (issues 5 and 16): ``GET runs`` first page, a filtered page sorted by a metric and
 the nested view (top-level runs with child counts, then one parent's children) each
@@ -102,6 +105,24 @@ def fill_store(location: Path, runs: int = RUNS, points: int = POINTS) -> tuple[
     return big, ids[(runs // SWEEP // 2) * SWEEP]
 
 
+def kept_store_ids(location: Path, runs: int) -> tuple[str, str] | None:
+    """(the long metric's run, a sweep parent) of a store :func:`fill_store` made earlier
+    with ``runs`` runs, or ``None`` when ``location`` holds no such store."""
+    if not location.exists():
+        return None
+    from jupyter_mlops.store import forget_stores, open_store
+
+    store = open_store(str(location))
+    try:
+        if store.count_runs() != runs:
+            return None
+        newest = store.search_runs(order_by="started_at desc", limit=1)
+        parent = store.search_runs(f"name = 'sweep-{runs // SWEEP // 2}' and parent_id is null", limit=1)
+        return (newest[0].id, parent[0].id) if newest and parent else None
+    finally:
+        forget_stores()
+
+
 def timed_get(url: str, token: str, repeat: int) -> tuple[list[float], dict]:
     times, reply = [], {}
     request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
@@ -169,38 +190,92 @@ def browser_first_page(lab, repeat: int = 3) -> list[float] | str:  # noqa: ANN0
     return times
 
 
+FILTER = "params.opt = 'adam' and metrics.loss > 0.6 and params.layers >= 3"
+
+
+def server_cpu(location: Path, repeat: int) -> None:
+    """The server's CPU time for each page (``payloads.runs_page`` and its JSON, in this
+    process): on a shared machine steadier than wall time over HTTP."""
+    from jupyter_mlops.server import payloads
+    from jupyter_mlops.store import forget_stores, open_store
+
+    store = open_store(str(location))
+    cases = (("first page", {"filter": None, "order_by": None}),
+             ("filtered, sorted by a metric", {"filter": FILTER, "order_by": "metrics.acc desc"}),
+             ("nested", {"filter": None, "order_by": None, "top_level": True}))
+    for label, query in cases:
+        for count in ("0", "1"):
+            times = []
+            for _ in range(repeat + 1):
+                start = time.process_time()
+                payloads.dumps(payloads.runs_page(store, experiment=None, limit=50, offset=0, count=count, **query))
+                times.append((time.process_time() - start) * 1000)
+            print(f"  server CPU, {label}, count={count}: median {statistics.median(times[1:]):.1f} ms")
+    times = []
+    for _ in range(repeat + 1):
+        start = time.process_time()
+        payloads.runs_page(store, experiment=None, filter=FILTER, order_by=None, limit=50, offset=0, count="only")
+        times.append((time.process_time() - start) * 1000)
+    print(f"  server CPU, the filtered count alone (count=only): median {statistics.median(times[1:]):.1f} ms")
+    forget_stores()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small store and one page load, in seconds")
-    quick = parser.parse_args(argv).quick
+    parser.add_argument("--keep", type=Path, metavar="FOLDER",
+                        help="build the store in FOLDER and keep it, or reuse the one a run left there")
+    args = parser.parse_args(argv)
+    quick = args.quick
     runs, points = (QUICK_RUNS, QUICK_POINTS) if quick else (RUNS, POINTS)
     repeat = QUICK_REPEAT if quick else None
     folder = Path(tempfile.mkdtemp(prefix="sidebar-bench-"))
     try:
-        root = folder / "root"
-        root.mkdir()
-        started = time.perf_counter()
-        big, sweep_parent = fill_store(root / ".mlops", runs, points)
-        print(
-            f"store of {runs} runs and a {points}-point metric made in {time.perf_counter() - started:.1f} s"
-        )
+        root = args.keep.resolve() if args.keep else folder / "root"
+        root.mkdir(parents=True, exist_ok=True)
+        kept = kept_store_ids(root / ".mlops", runs) if args.keep else None
+        if kept:
+            big, sweep_parent = kept
+            print(f"store of {runs} runs reused from {root}")
+        else:
+            if (root / ".mlops").exists():
+                raise SystemExit(f"{root / '.mlops'} holds a store that is not this benchmark's; "
+                                 "give --keep an empty or new folder")
+            started = time.perf_counter()
+            big, sweep_parent = fill_store(root / ".mlops", runs, points)
+            print(f"store of {runs} runs and a {points}-point metric made in "
+                  f"{time.perf_counter() - started:.1f} s")
         lab = start_lab(root, folder / "home")
         try:
             base = f"{lab.url}mlops/api/"
             timed_get(f"{base}runs?limit=50", lab.token, 1 if quick else 3)  # warm: store opened, caches filled
+            # The sidebar asks for a page without its count (count=0), shows it, then asks for
+            # the count alone (count=only); both are timed, and the page with its count as well.
+            times, page = timed_get(f"{base}runs?limit=50&count=0", lab.token, repeat or 30)
+            assert len(page["runs"]) == 50 and page["more"], page.get("more")
+            report("GET runs first page (50), as the sidebar asks it (count=0)", times, 100)
             times, page = timed_get(f"{base}runs?limit=50", lab.token, repeat or 30)
             assert len(page["runs"]) == 50 and page["total"] == runs, page.get("total")
-            report(f"GET runs first page (50 of {runs})", times, 100)
+            report(f"GET runs first page (50 of {runs}) with its total", times, 100)
             query = urllib.parse.urlencode({
                 "limit": 50, "order_by": "metrics.acc desc",
-                "filter": "params.opt = 'adam' and metrics.loss > 0.6 and params.layers >= 3"})
+                "filter": FILTER})
+            times, page = timed_get(f"{base}runs?{query}&count=0", lab.token, repeat or 10)
+            assert len(page["runs"]) == (50 if not quick else len(page["runs"])) and page["runs"]
+            report("GET runs filtered on params and a metric, sorted by a metric, count=0", times, 100)
+            times, page = timed_get(f"{base}runs?{query}&count=only", lab.token, repeat or 10)
+            report(f"  ... and its count alone, count=only ({page['total']} match)", times, 1000)
             times, page = timed_get(f"{base}runs?{query}", lab.token, repeat or 10)
             assert page["runs"], "the filter matches runs"
-            report(f"GET runs filtered on params and a metric, sorted by a metric ({page['total']} match)",
-                   times, 100)
+            report(f"GET runs filtered on params and a metric, sorted by a metric, with its total "
+                   f"({page['total']} match)", times, 100)
+            times, page = timed_get(f"{base}runs?limit=50&nested=1&count=0", lab.token, repeat or 30)
+            assert page["runs"][0]["children"] == SWEEP - 1
+            report("GET runs nested: top-level page with child counts, count=0", times, 100)
             times, page = timed_get(f"{base}runs?limit=50&nested=1", lab.token, repeat or 30)
             assert page["total"] == -(-runs // SWEEP) and page["runs"][0]["children"] == SWEEP - 1
-            report(f"GET runs nested: top-level page with child counts ({page['total']} parents)", times, 100)
+            report(f"GET runs nested: top-level page with child counts and total ({page['total']} parents)",
+                   times, 100)
             times, page = timed_get(
                 f"{base}runs?limit=100&parent={sweep_parent}&order_by=metrics.acc%20desc",
                 lab.token, repeat or 30)
@@ -231,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         finally:
             lab.stop()
+        server_cpu(root / ".mlops", repeat or 7)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -60,12 +60,19 @@ def project_root(location: str) -> Path:
     database server, which has no folder, the git work tree around the working directory,
     else that directory."""
     if not is_url(location):
-        return Path(location).resolve().parent
+        return _store_parent(location)
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             return folder
     return here
+
+
+@functools.lru_cache(maxsize=32)
+def _store_parent(location: str) -> Path:
+    """Cached: every tracked cell asks (its file capture), and resolving costs a ``stat`` a
+    path component."""
+    return Path(location).resolve().parent
 
 
 def _jupyter_data_dir() -> Path:

@@ -86,18 +86,20 @@ _recent_lock = threading.Lock()
 _recent_git: dict[str, tuple[float, tuple[Any, ...], dict[str, Any] | None]] = {}
 
 
-def _git_signature(path: Path, info: dict[str, Any] | None) -> tuple[Any, ...]:
+def _git_signature(path: str, info: dict[str, Any] | None) -> tuple[Any, ...]:
     """Sizes and modification times of what a git look depends on: the notebook (when
-    ``path`` is one) and the repository's HEAD, index and refs."""
-    files = [path] if path.suffix else []
+    ``path`` is one) and the repository's HEAD, index and refs. (Plain strings and
+    ``os.stat``: every tracked cell asks.)"""
+    files = [path] if os.path.splitext(path)[1] else []
     if info is not None:
-        git_dir = Path(info["root"]) / ".git"
-        files += [git_dir / "HEAD", git_dir / "index", git_dir / "packed-refs",
-                  git_dir / "refs" / "heads" / str(info.get("branch", ""))]
+        git_dir = os.path.join(info["root"], ".git")
+        files += [os.path.join(git_dir, "HEAD"), os.path.join(git_dir, "index"),
+                  os.path.join(git_dir, "packed-refs"),
+                  os.path.join(git_dir, "refs", "heads", str(info.get("branch", "")))]
     signature: list[Any] = []
     for file in files:
         try:
-            stat = file.stat()
+            stat = os.stat(file)
         except OSError:
             signature.append(None)
         else:
@@ -113,11 +115,11 @@ def recent_git_info(directory: str | os.PathLike[str], max_age: float) -> dict[s
     now = time.monotonic()
     with _recent_lock:
         cached = _recent_git.get(key)
-    if cached is not None and now - cached[0] < max_age and _git_signature(Path(key), cached[2]) == cached[1]:
+    if cached is not None and now - cached[0] < max_age and _git_signature(key, cached[2]) == cached[1]:
         return cached[2]
     info = git_info(key)
     with _recent_lock:
-        _recent_git[key] = (now, _git_signature(Path(key), info), info)
+        _recent_git[key] = (now, _git_signature(key, info), info)
     return info
 
 

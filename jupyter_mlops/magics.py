@@ -13,6 +13,7 @@ not recorded. When the store cannot be used, the cell runs untracked with a warn
 
 from __future__ import annotations
 
+import argparse
 import threading
 from typing import Any
 
@@ -52,13 +53,24 @@ def _track_options(func: Any) -> Any:
     return func
 
 
+_parsed: dict[tuple[str, str], Any] = {}  # (magic, line) -> arguments: a notebook repeats its lines
+
+
 def _parse(magic: Any, line: str) -> Any:
     """The magic line split as a shell would (quotes group words and are removed)."""
-    try:
-        argv = arg_split(line, posix=True)
-    except ValueError as exc:
-        raise UsageError(f"cannot read the magic line {line!r}: {exc}") from None
-    return magic.parser.parse_args(argv)
+    key = (magic.__name__, line)
+    args = _parsed.get(key)
+    if args is None:
+        try:
+            argv = arg_split(line, posix=True)
+        except ValueError as exc:
+            raise UsageError(f"cannot read the magic line {line!r}: {exc}") from None
+        args = magic.parser.parse_args(argv)
+        if len(_parsed) >= 256:
+            _parsed.clear()
+        _parsed[key] = args
+    # a copy, lists included: the cached arguments stay as parsed
+    return argparse.Namespace(**{k: list(v) if isinstance(v, list) else v for k, v in vars(args).items()})
 
 
 def _options(args: Any) -> TrackOptions:

@@ -339,7 +339,9 @@ def history_parameters(history: list[tuple[int, str]]) -> dict[str, Any]:
     from any other: set ``JUPYTER_MLOPS_NOTEBOOK`` to the notebook's path to have it read."""
     sources = [source for _, source in history]
     cells: list[tuple[str, tuple[str, ...]]] = []
-    for index, source in enumerate(sources):
+    # a substring test first: every tracked cell scans the whole history, and few cells hold it
+    for index in [i for i, source in enumerate(sources) if PAPERMILL_HEADER in source]:
+        source = sources[index]
         if source.lstrip().startswith(PAPERMILL_HEADER + "\n") or source.strip() == PAPERMILL_HEADER:
             if index > 0 and not sources[index - 1].lstrip().startswith(PAPERMILL_HEADER):
                 cells.append((sources[index - 1], ("parameters",)))

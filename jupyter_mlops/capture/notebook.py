@@ -151,33 +151,39 @@ def _parse_cells(path: Path, data: bytes) -> tuple[SavedCell, ...]:
     return tuple(cells)
 
 
+# The JSON text of each history cell, by (execution count, source): a kernel's history only
+# grows, so each cell is encoded once instead of once per later tracked cell.
+_history_cells: dict[tuple[int, str], str] = {}
+_HISTORY_CELLS_MAX = 20_000
+
+
+def _history_cell(count: int, source: str) -> str:
+    key = (count, source)
+    text = _history_cells.get(key)
+    if text is None:
+        if len(_history_cells) >= _HISTORY_CELLS_MAX:
+            _history_cells.clear()
+        cell = {"cell_type": "code", "execution_count": count, "id": f"history-{count}", "metadata": {},
+                "outputs": [], "source": source}
+        text = _history_cells[key] = json.dumps(cell, ensure_ascii=False)
+    return text
+
+
 def history_notebook(history: Sequence[tuple[int, str]]) -> bytes:
-    """A notebook of the cells the kernel ran, in order, for kernels without a notebook file."""
+    """A notebook of the cells the kernel ran, in order, for kernels without a notebook file:
+    the same bytes as ``json.dumps`` of the whole notebook, put together from each cell's
+    encoded text."""
     import platform
 
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": count,
-            "id": f"history-{count}",
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
-        for count, source in history
-    ]
-    notebook = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-            "language_info": {"name": "python", "version": platform.python_version()},
-            "jupyter_mlops": {"snapshot": "history"},
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
+    metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python", "version": platform.python_version()},
+        "jupyter_mlops": {"snapshot": "history"},
     }
     # Compact JSON: indenting switches json to its pure-Python encoder, many times slower.
-    return json.dumps(notebook, ensure_ascii=False).encode("utf-8")
+    cells = ", ".join(_history_cell(count, source) for count, source in history)
+    tail = json.dumps({"metadata": metadata, "nbformat": 4, "nbformat_minor": 5}, ensure_ascii=False)
+    return ('{"cells": [' + cells + "], " + tail[1:]).encode("utf-8")
 
 
 def take_snapshot(user_ns: Mapping[str, Any], history: Sequence[tuple[int, str]]) -> tuple[Snapshot, SavedNotebook | None]:

@@ -6,6 +6,7 @@ Exit codes: 0 all finished; 1 some run failed; 2 bad usage or input; 130 interru
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -23,7 +24,11 @@ from .lineage import register as register_lineage
 from .models import register as register_models
 from .reproduce import register as register_reproduce
 
-__all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN_FAILED", "EXIT_USAGE", "build_parser", "main"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_OK", "EXIT_RUN_FAILED", "EXIT_USAGE", "build_parser", "console", "main"]
+
+#: Commands that read the store, print and end within a second or so (CI steps run them on
+#: every push): their process is run without the cycle collector, see :func:`console`.
+SHORT_LIVED = frozenset({"check", "report"})
 
 _COMMANDS: list[Callable[[Any], None]] = [register_runs, register_show, register_exchange,
                                           register_enable, *EXECUTE_COMMANDS, register_diff,
@@ -63,3 +68,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return exit_code(EXIT_INTERRUPTED)
+
+
+def console() -> int:
+    """The ``jupyter-mlops`` script (and ``python -m jupyter_mlops``): :func:`main`, and for a
+    :data:`SHORT_LIVED` command, no cycle collection. Such a process lives about half a second,
+    most of it importing SQLAlchemy; the collector's passes while it imports, and above all the
+    interpreter's exit, which collects and frees every module's objects one by one, cost a
+    third of its CPU time (``benchmarks/ci_bench.py`` measures it) and reclaim nothing the
+    operating system would not. So the collector is off while the command runs (reference
+    counting still frees what is not in a cycle), and what is alive at the end is frozen: the
+    exit's collections skip it and the process's memory goes back whole. The command closes
+    its store's connections itself before that. Long commands (runs, sweeps, servers) keep the
+    collector: their cyclic garbage has time to pile up."""
+    argv = sys.argv[1:]
+    if not argv or argv[0] not in SHORT_LIVED:
+        return main()
+    gc.disable()
+    try:
+        return main()
+    finally:
+        gc.freeze()
+        gc.enable()

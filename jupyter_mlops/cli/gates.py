@@ -57,7 +57,11 @@ def _check(args: argparse.Namespace) -> int:
     from ..gates.check import check, open_for
     from ..gates.verdict import FORMATS
 
-    result = check(args.run, store=open_for(args.store), **gate_arguments(args))
+    store = open_for(args.store)
+    try:
+        result = check(args.run, store=store, **gate_arguments(args))
+    finally:
+        store.close()
     sys.stdout.write(FORMATS[args.format](result))
     return EXIT_OK if result.passed else EXIT_RUN_FAILED
 
@@ -94,10 +98,18 @@ def _report(args: argparse.Namespace) -> int:
         raise InvalidInput("--assets is for --format markdown; HTML has its charts inline")
     if assets is not None and assets.exists() and not assets.is_dir():
         raise InvalidInput(f"--assets {assets} is a file; name a directory (it is made when missing)")
-    report = build_report(open_for(args.store), args.runs, args.baseline, require=args.require,
-                          max_regression=parse_max_regression(args.max_regression),
-                          overrides=overrides_of(args.higher_is_better, args.lower_is_better),
-                          wait=args.wait, all_params=args.all_params)
+    if args.format == "html" or assets is not None:  # charts will be drawn: start their engine now
+        from ..render.chart_svg import start_engine
+
+        start_engine()
+    store = open_for(args.store)
+    try:
+        report = build_report(store, args.runs, args.baseline, require=args.require,
+                              max_regression=parse_max_regression(args.max_regression),
+                              overrides=overrides_of(args.higher_is_better, args.lower_is_better),
+                              wait=args.wait, all_params=args.all_params)
+    finally:
+        store.close()
     if args.format == "html":
         from ..gates.report_html import report_html
 

@@ -66,10 +66,16 @@ class ExperimentsHandler(MlopsHandler):
         self.write_json({"experiments": names})
 
 
+#: ``GET runs?count=``: with the exact total (the default), without it, the total alone.
+COUNTS = ("1", "0", "only")
+
+
 class RunsHandler(MlopsHandler):
-    """``GET runs?experiment=&filter=&order_by=&limit=&offset=&nested=&parent=``: one page of
-    runs (each with its number of ``children``) and the total. ``nested=1``: top-level runs
-    only; ``parent=ID``: the children of run ID."""
+    """``GET runs?experiment=&filter=&order_by=&limit=&offset=&nested=&parent=&count=``: one
+    page of runs (each with its number of ``children``), the total and ``more`` (runs follow
+    the page). ``nested=1``: top-level runs only; ``parent=ID``: the children of run ID.
+    ``count=0``: ``total`` is null unless free (the sidebar shows the rows, then asks
+    ``count=only``: the total alone)."""
 
     @web.authenticated
     @authorized
@@ -81,6 +87,10 @@ class RunsHandler(MlopsHandler):
         offset = self.int_argument("offset", 0, 0, 2**62)
         top_level = self.get_argument("nested", "") in ("1", "true")
         parent = self.get_argument("parent", "") or None
+        count = self.get_argument("count", "") or "1"
+        if count not in COUNTS:
+            raise ApiError(400, "invalid_input", f"count must be one of {', '.join(COUNTS)}, got {count[:40]!r}",
+                           parameter="count")
         self._check_expression(filter_text, "filter")
         self._check_expression(order_by, "order_by")
         store = await self.store()
@@ -94,6 +104,7 @@ class RunsHandler(MlopsHandler):
             offset=offset,
             top_level=top_level,
             parent=parent,
+            count=count,
         )
         page["store"] = self.location()
         self.write_json(page)

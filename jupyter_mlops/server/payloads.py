@@ -59,10 +59,13 @@ def runs_page(
     offset: int,
     top_level: bool = False,
     parent: str | None = None,
+    count: str = "1",
 ) -> dict[str, Any]:
     """One page of runs and their total; each run says how many child runs it has and its colour
     (its chip in the table, its lines in the charts).
-    ``top_level``: only runs without a parent; ``parent``: only that run's children."""
+    ``top_level``: only runs without a parent; ``parent``: only that run's children.
+    ``count``: ``"1"`` the page and its exact ``total``; ``"0"`` the page with ``"total":
+    null`` unless it was free, and ``more`` (runs follow it); ``"only"`` no runs, the total."""
     from ..store.nesting import child_counts, nested_filter
 
     where = nested_filter(filter, top_level=top_level, parent=parent)
@@ -71,10 +74,13 @@ def runs_page(
 
         parse_filter(where or "")  # a bad filter is an error even on an empty store
         parse_order_by(order_by or "")
-        return {"runs": [], "total": 0, "offset": 0}
+        return {"runs": [], "total": 0, "offset": 0, "more": False}
+    if count == "only":
+        return {"runs": [], "total": store.count_runs(where, experiment=experiment), "offset": offset}
     from ..store.paging import page_runs
 
-    page = page_runs(store, where, experiment=experiment, order_by=order_by, limit=limit, offset=offset)
+    page = page_runs(store, where, experiment=experiment, order_by=order_by, limit=limit, offset=offset,
+                     count=count != "0")
     counts = child_counts(store, [run.id for run in page.runs])
     return {
         "runs": [
@@ -83,6 +89,7 @@ def runs_page(
         ],
         "total": page.total,
         "offset": page.offset,
+        "more": page.more,
     }
 
 

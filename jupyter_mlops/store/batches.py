@@ -45,12 +45,27 @@ class NewRun:
             "id": run_id, "name": self.name, "experiment": self.experiment, "status": "running",
             "parent_id": self.parent_id, "started_at": self.started_at, "heartbeat_at": self.started_at,
             "host": self.host, "pid": self.pid, "note": self.note, "notebook_path": self.notebook_path,
-            "source": self.source, "env": json.dumps(dict(self.env)) if self.env else None,
+            "source": self.source, "env": env_json(self.env) if self.env else None,
             "snapshot": snapshot, "user": self.user,
         }
         if end is not None:
             row.update(end_columns(*end))
         return row
+
+
+_last_env: tuple[dict[str, Any], str] | None = None
+
+
+def env_json(env: Mapping[str, Any]) -> str:
+    """The stored JSON of a run's environment. A kernel's runs mostly share one environment
+    (its package list is most of it): the text of the last one is reused when the next is equal."""
+    global _last_env
+    last = _last_env
+    if last is not None and last[0] == env:
+        return last[1]
+    text = json.dumps(dict(env))
+    _last_env = (json.loads(text), text)  # a copy: later changes to ``env`` do not reach it
+    return text
 
 
 def end_columns(status: str, ended_at: float, error: Mapping[str, Any] | None) -> dict[str, Any]:

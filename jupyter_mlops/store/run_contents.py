@@ -1,5 +1,5 @@
-"""What a run keeps beside its values: artifacts (blobs by content), the notebook snapshot and
-the execution record.
+"""What a run keeps beside its values: artifacts (blobs by content) and the notebook snapshot
+(execution records are in :mod:`.records`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from sqlalchemy import delete, select, update
 from ..errors import InvalidInput, RunNotFound
 from . import schema as s
 from .artifact_names import check_artifact_name
-from .entities import Artifact, ExecutedCell
+from .entities import Artifact
 from .snapshots import snapshot_blob, untrusted
 from .validation import validate_name
 
 
 class RunContents:
-    """A run's artifacts, notebook snapshot and execution record. A part of :class:`~.sqlstore.Store`."""
+    """A run's artifacts and notebook snapshot. A part of :class:`~.sqlstore.Store`."""
 
     def log_artifact(self, run_id: str, path: str | os.PathLike[str], name: str | None = None) -> Artifact:
         source = Path(path)
@@ -118,13 +118,3 @@ class RunContents:
         if row is None:
             raise InvalidInput(f"run {run_id} has no artifact named {name!r}; list them with Run.artifacts()")
         return self.blobs.get(row[0])
-
-    def execution_record(self, run_id: str) -> list[ExecutedCell]:
-        ec = s.executed_cells
-        with self._read() as conn:
-            rows = conn.execute(select(ec).where(ec.c.run_id == run_id).order_by(ec.c.position)).all()
-        return [
-            ExecutedCell(position=r.position, execution_count=r.execution_count, source_hash=r.source_hash,
-                         source=r.source, out_of_order=bool(r.out_of_order), stale=bool(r.stale))
-            for r in rows
-        ]

@@ -25,6 +25,7 @@ from .history import MetricHistory
 from .liveness import HEARTBEAT_TIMEOUT, HOST, pid_alive
 from .previews import cut, preview, whole
 from .query import apply_order, compile_filter, plan_searches, runs_query
+from .sorted_walk import walk_page, walkable
 
 MIN_PREFIX = 4  # shortest id prefix find_run accepts
 AMBIGUOUS_SHOWN = 5  # runs an ambiguous prefix lists
@@ -126,7 +127,8 @@ class RunReads:
 
         ``previews`` (for faces that list runs): params, tags, outputs and notes over
         :data:`~.previews.PREVIEW_CHARS` characters come as a :class:`~.previews.Preview`."""
-        where = compile_filter(parse_filter(filter or ""))
+        node = parse_filter(filter or "")
+        where = compile_filter(node)
         keys = parse_order_by(order_by or "")
         if limit is not None and (not isinstance(limit, int) or limit < 0):
             raise InvalidInput(f"limit must be a whole number ≥ 0, got {limit!r}")
@@ -139,14 +141,20 @@ class RunReads:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
+        columns: list[Any] = list(s.runs.c)
         if previews:
             note, note_length = cut(s.runs.c.note)
-            query = query.with_only_columns(
-                *(c for c in s.runs.c if c.name != "note"), note.label("note"), note_length.label("note_length"),
-                maintain_column_froms=True)
+            columns = [*(c for c in s.runs.c if c.name != "note"), note.label("note"), note_length.label("note_length")]
+            query = query.with_only_columns(*columns, maintain_column_froms=True)
+        walk = walkable(keys)
         with self._read() as conn:
             plan_searches(conn)
-            rows = conn.execute(query).all()
+            rows = None
+            if walk is not None and limit:
+                rows = walk_page(conn, walk, compile_filter(node, s.runs.c.id), where, columns,
+                                 experiment=experiment, limit=limit, offset=offset)
+            if rows is None:
+                rows = conn.execute(query).all()
             return RunList(self._load_runs(conn, rows, previews=previews))
 
     def count_runs(self, filter: str | None = None, experiment: str | None = None) -> int:

@@ -18,7 +18,7 @@ from .. import config
 from ..errors import InvalidInput, ParamConflict, RunStillRunning
 from . import schema as s
 from .batches import NewRun, WriteBatch
-from .entities import ENDED_STATUSES, ExecutedCell, Run
+from .entities import ENDED_STATUSES, Run
 from .history import pack
 from .liveness import HOST
 from .query import param_columns
@@ -171,8 +171,8 @@ class RunWrites:
             for run_id, digest in batch.snapshots.items():
                 if run_id not in created:
                     execute(conn, sql(conn, "set_snapshot"), (digest, run_id))
-            for run_id, cells in batch.records.items():
-                self._set_execution_record(conn, run_id, cells, new=run_id in created)
+            bases = [self._set_execution_record(conn, run_id, cells, new=run_id in created)
+                     for run_id, cells in batch.records.items()]
             if batch.heartbeat:
                 conn.execute(
                     update(s.runs)
@@ -183,6 +183,8 @@ class RunWrites:
                 if run_id not in created:
                     _end(conn, run_id, *end)
         self._known_snapshots.update(batch.snapshot_blobs)
+        for base in bases:
+            self._stored_in_full(base)
         return warnings
 
     def write_metrics(self, series: Mapping[tuple[str, str], tuple[Any, Any, Any]]) -> None:
@@ -257,19 +259,6 @@ class RunWrites:
         return self._dialect_insert(s.snapshot_blobs).on_conflict_do_nothing(
             index_elements=[s.snapshot_blobs.c.digest])
 
-    def set_execution_record(self, run_id: str, cells: Iterable[ExecutedCell]) -> None:
-        with self._write() as conn:
-            self._set_execution_record(conn, run_id, cells)
-
-    def _set_execution_record(self, conn: Connection, run_id: str, cells: Iterable[ExecutedCell], *,
-                              new: bool = False) -> None:
-        if not new:
-            execute(conn, sql(conn, "delete_record"), (run_id,))
-        rows = [(run_id, c.position, c.execution_count, c.source_hash, c.source, bool(c.out_of_order), bool(c.stale))
-                for c in cells]
-        if rows:  # a record holds every cell the kernel ran: hundreds of rows, inserted by the driver
-            execute_many(conn, insert_sql(conn, "executed_cells"), rows)
-
     def delete_run(self, run_id: str, *, refuse_running: bool = False, force: bool = False) -> int:
         """Delete a run and its children with everything they logged (blobs stay shared).
         Returns how many child runs (at any depth) went with it. ``refuse_running``: raise
@@ -295,6 +284,9 @@ class RunWrites:
                         f"run {run_id} is not deleted: {which} still running; wait for it to end "
                         "(or stop its kernel) and delete it then"
                     )
+            if not self.is_sqlite:  # a writer basing a record on one of them finishes first
+                conn.execute(select(s.runs.c.id).where(s.runs.c.id.in_(doomed)).with_for_update())
+            self._detach_dependents(conn, doomed)
             for table in s.RUN_TABLES:
                 conn.execute(delete(table).where(table.c.run_id.in_(doomed)))
             conn.execute(delete(s.runs).where(s.runs.c.id.in_(doomed)))

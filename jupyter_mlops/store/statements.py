@@ -40,6 +40,9 @@ _TEXT = {
     "end_run_with_error": 'UPDATE "runs" SET "status" = ?, "ended_at" = ?, "error" = ? WHERE "id" = ?',
     "set_snapshot": 'UPDATE "runs" SET "snapshot" = ? WHERE "id" = ?',
     "delete_record": 'DELETE FROM "executed_cells" WHERE "run_id" = ?',
+    "delete_record_base": 'DELETE FROM "record_bases" WHERE "run_id" = ?',
+    # A run another run's record is based on stays until this transaction ends (delete_run waits).
+    "run_exists_shared": 'SELECT "id" FROM "runs" WHERE "id" = ? FOR SHARE',
     # Writers of one run (the runner and its kernel) take turns choosing the next chunk numbers.
     "run_lock": "SELECT pg_advisory_xact_lock(hashtext(?))",
 }

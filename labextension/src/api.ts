@@ -154,7 +154,8 @@ export class MlopsApi {
       limit: query.limit,
       offset: query.offset,
       nested: query.nested ? 1 : undefined,
-      parent: query.parent
+      parent: query.parent,
+      count: query.count
     });
     return { ...page, runs: page.runs.map(run => decodeRun(run)) };
   }

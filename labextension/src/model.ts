@@ -42,7 +42,9 @@ export interface IRunsState {
   offset: number;
   limit: number;
   runs: IRun[];
+  /** Runs matching; while not `counted`, the fewest there can be (the page shows first). */
   total: number;
+  counted: boolean;
   loading: boolean;
   /** The last refresh failed (store unavailable, server gone, ...). */
   error: ApiError | null;
@@ -102,6 +104,7 @@ export class RunsModel extends PollingModel<IRunsState> {
         limit: options.limit ?? 50,
         runs: [],
         total: 0,
+        counted: true,
         loading: false,
         error: null,
         filterError: null,
@@ -333,7 +336,8 @@ export class RunsModel extends PollingModel<IRunsState> {
           orderBy: orderByText(s.sort),
           limit: s.limit,
           offset: s.offset,
-          nested: this.nested
+          nested: this.nested,
+          count: '0' // the rows first: counting thousands of matches takes longer
         }),
         this.api.experiments(s.path)
       ]);
@@ -353,6 +357,9 @@ export class RunsModel extends PollingModel<IRunsState> {
         !s.filterError &&
         !(this.nested && s.expanded.length)
       ) {
+        if (page.total === null) {
+          await this._count(ticket); // runs past the page may have come or gone
+        }
         this.schedule();
         return; // nothing changed: no render, so nothing on screen moves
       }
@@ -372,7 +379,10 @@ export class RunsModel extends PollingModel<IRunsState> {
       }
       this.update({
         runs: page.runs,
-        total: page.total,
+        total:
+          page.total ??
+          (page.offset ?? s.offset) + page.runs.length + (page.more ? 1 : 0),
+        counted: page.total !== null,
         offset: page.offset ?? s.offset,
         store: page.store,
         experiments,
@@ -383,6 +393,9 @@ export class RunsModel extends PollingModel<IRunsState> {
         children
       });
       this._updateColumns();
+      if (page.total === null) {
+        void this._count(ticket);
+      }
       if (expanded.length) {
         await this._loadChildren(expanded, ticket);
       }
@@ -405,6 +418,28 @@ export class RunsModel extends PollingModel<IRunsState> {
       }
     }
     this.schedule();
+  }
+
+  /** Count the runs the shown page is of (asked for after the page: see `_load`). */
+  private async _count(ticket: number): Promise<void> {
+    const s = this.state;
+    try {
+      const answer = await this.api.runs({
+        path: s.path,
+        experiment: s.experiment,
+        filter: s.filter,
+        nested: this.nested,
+        limit: 1,
+        count: 'only'
+      });
+      if (ticket === this._ticket && !this.isGone() && answer.total !== null) {
+        if (answer.total !== s.total || !s.counted) {
+          this.update({ total: answer.total, counted: true });
+        }
+      }
+    } catch {
+      // the rows stay; the next refresh counts again
+    }
   }
 
   /** The runs the table shows: the page and the children of expanded parents. */
@@ -444,7 +479,12 @@ export class RunsModel extends PollingModel<IRunsState> {
           });
           return [
             parent,
-            { runs: page.runs, total: page.total, loading: false, error: null }
+            {
+              runs: page.runs,
+              total: page.total ?? page.runs.length,
+              loading: false,
+              error: null
+            }
           ];
         } catch (error) {
           return [

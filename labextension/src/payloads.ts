@@ -85,7 +85,10 @@ export interface IRunDetail extends IRun {
 
 export interface IRunsPage {
   runs: IRun[];
-  total: number;
+  /** Runs matching; null when asked for a page without its count (`count: '0'`). */
+  total: number | null;
+  /** Runs match past this page. */
+  more?: boolean;
   /** Of the first run: the offset asked for, or the last page's when that was past the end. */
   offset?: number;
   store: string;
@@ -171,6 +174,8 @@ export interface IRunQuery {
   nested?: boolean;
   /** Only the children of this run. */
   parent?: string;
+  /** '0': the page without its exact total (`more` says whether runs follow); 'only': the total alone. */
+  count?: '0' | 'only';
 }
 
 /** `GET runs/{id}/rerun`: what a re-run of the run starts from (the same for every face). */

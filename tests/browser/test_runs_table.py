@@ -341,3 +341,28 @@ def test_a_rerun_is_named_from_what_changed(page: Any, lab: Lab, shots: Any) -> 
     assert rerun["tags"]["rerun_of"] == runs["fit"]
     assert rerun["params"]["epochs"] == 40 and rerun["params"]["opt"] == "sgd"
     assert wait_until(lambda: lab.api(f"runs/{new_id}")["status"] != "running", timeout=120)
+
+
+def test_the_rows_show_before_their_count(page: Any, lab: Lab) -> None:
+    """The sidebar asks for a page without its total, then for the total alone (counting
+    thousands of filtered runs takes longer than finding a page of them); the pager then says
+    how many there are and pages on."""
+    store = open_store(str(lab.root / ".mlops"))
+    for i in range(55):
+        run_id = new_run_id()
+        store.create_run(run_id, name=f"page run {i}", experiment="pages", params={"i": i})
+        store.end_run(run_id)
+    forget_stores()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/mlops/api/runs?" in request.url else None)
+    show_sidebar(page)
+    expect(page.locator(".jp-mlops-experiment-select option[value='pages']")).to_have_count(1)
+    page.select_option(".jp-mlops-experiment-select", "pages")
+    info = page.locator(f"{SIDEBAR} .jp-mlops-page-info")
+    expect(info).to_have_text("1–50 of 55")
+    expect(page.locator(f"{SIDEBAR} tr[data-run-id]")).to_have_count(50)
+    assert any("count=0" in url and "experiment=pages" in url for url in asked), asked
+    assert any("count=only" in url and "experiment=pages" in url for url in asked), asked
+    page.get_by_label("Next page").click()
+    expect(info).to_have_text("51–55 of 55")
+    expect(page.locator(f"{SIDEBAR} tr[data-run-id]")).to_have_count(5)

@@ -296,3 +296,21 @@ def test_values_are_displayed_as_ipython_would(shell, mode, shown) -> None:
         shell.ip.ast_node_interactivity = "last_expr"
     assert cell.error is None
     assert [int(line.split(": ")[-1]) for line in cell.stdout.splitlines() if line.startswith("Out[")] == shown
+
+
+def test_each_tracked_cell_records_its_session_so_far_also_after_a_reset(shell, store) -> None:
+    """Records are extended per cell (and share their cells in the store): every run still reads
+    back all the session ran up to it, and a reset starts the record again, even when the
+    same cell texts are run again (they are the same string objects)."""
+    plain, tracked = "y = 2", "%%track --quiet\nx = 1"
+    for _ in range(3):
+        assert shell.run(plain).error is None and shell.run(tracked).error is None
+    first = sorted(store.search_runs(), key=lambda r: r.started_at)
+    assert [len(store.execution_record(r.id)) for r in first] == [3, 5, 7]  # the import cell first
+    shell.ip.reset(new_session=True)
+    for _ in range(4):
+        assert shell.run(plain).error is None
+    assert shell.run(tracked).error is None
+    last = max(store.search_runs(), key=lambda r: r.started_at)
+    assert [c.source for c in store.execution_record(last.id)] == [plain] * 4 + [tracked]
+    assert [c.source for c in store.snapshot(last.id).cells] == [plain] * 4 + [tracked]

@@ -112,3 +112,68 @@ def test_postgres_store_upgrades_and_refuses_like_sqlite(postgres_server) -> Non
     with engine.begin() as conn:
         assert schema.read_version(conn) == 99
     engine.dispose()
+
+
+def _version_7_store(conn) -> None:  # type: ignore[no-untyped-def]
+    for migrate in schema.MIGRATIONS[:7]:
+        migrate(conn)
+    schema.write_version(conn, 7)
+    conn.execute(schema.runs.insert().values(
+        id="0000000000ccccc", name="old", experiment="e", status="finished", started_at=1.0,
+        ended_at=2.0, note="", source="api"))
+    conn.execute(schema.params.insert(), [
+        {"run_id": "0000000000ccccc", "key": "opt", "value": '"adam"', "value_num": None, "value_str": "adam"},
+        {"run_id": "0000000000ccccc", "key": "layers", "value": "4", "value_num": 4.0, "value_str": "4"}])
+    conn.execute(schema.latest_metrics.insert().values(
+        run_id="0000000000ccccc", key="loss", value=0.7, step=0, timestamp=1.0))
+    conn.execute(schema.tags.insert().values(run_id="0000000000ccccc", key="stage", value="prod"))
+
+
+_SEARCH_INDEXES = ("ix_params_key_num", "ix_params_key_str", "ix_latest_metrics_key_value", "ix_tags_key_value")
+
+
+def _check_version_9(store: Store, index_definitions: dict[str, str]) -> None:
+    """Version 9 puts run_id in the (key, value) indexes the filters search, and a store
+    upgraded to it finds its runs as before."""
+    assert set(index_definitions) == set(_SEARCH_INDEXES)
+    for name, definition in index_definitions.items():
+        assert "run_id" in definition, (name, definition)
+    found = store.search_runs(
+        "params.opt = 'adam' and params.layers >= 3 and metrics.loss > 0.6 and tags.stage = 'prod' "
+        "and params.missing is null and not (params.opt != 'adam')", order_by="metrics.loss desc")
+    assert [run.id for run in found] == ["0000000000ccccc"]
+    assert not store.search_runs("params.opt != 'adam' or params.missing = 1")
+
+
+def test_a_version_7_store_gets_the_covering_search_indexes(store_dir: Path) -> None:
+    store_dir.mkdir()
+    engine = create_engine(f"sqlite:///{store_dir / 'mlops.db'}")
+    with engine.begin() as conn:
+        _version_7_store(conn)
+    engine.dispose()
+    store = Store(os.fspath(store_dir))
+    db = sqlite3.connect(store_dir / "mlops.db")
+    definitions = dict(db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (?, ?, ?, ?)", _SEARCH_INDEXES))
+    parent = db.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_runs_parent'").fetchone()[0]
+    assert "started_at" in parent, parent
+    assert int(db.execute("SELECT value FROM mlops_meta WHERE key='schema_version'").fetchone()[0]) >= 9
+    _check_version_9(store, definitions)
+
+
+def test_a_version_7_postgres_store_gets_the_covering_search_indexes(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    url = postgres_server.create_database()
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        _version_7_store(conn)
+    store = Store(url)
+    with engine.begin() as conn:
+        assert schema.read_version(conn) >= 9
+        definitions = dict(conn.exec_driver_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('ix_params_key_num', 'ix_params_key_str', 'ix_latest_metrics_key_value', 'ix_tags_key_value')").all())
+        parent = conn.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_runs_parent'").scalar_one()
+        assert "started_at" in parent, parent
+    _check_version_9(store, definitions)
+    store.close()
+    engine.dispose()

@@ -4,7 +4,7 @@ import { RunsModel } from '../model';
 
 /** Which runs of how many the table shows, with the previous and next page. */
 export function Pager(props: { model: RunsModel }): React.ReactElement | null {
-  const { offset, limit, total, runs } = props.model.state;
+  const { offset, limit, total, counted, runs } = props.model.state;
   if (total === 0) {
     return null;
   }
@@ -19,7 +19,7 @@ export function Pager(props: { model: RunsModel }): React.ReactElement | null {
         ‹
       </button>
       <span className="jp-mlops-page-info">
-        {`${offset + 1}–${offset + runs.length} of ${total}`}
+        {`${offset + 1}–${offset + runs.length} of ${counted ? total : '…'}`}
       </span>
       <button
         className="jp-mlops-button"
