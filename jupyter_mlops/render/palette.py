@@ -74,10 +74,16 @@ def _preferred_slot(run_id: str) -> int:
     return digest % len(RUN_COLOURS)
 
 
+def run_colour(run_id: str) -> str:
+    """A run's own colour: the one its chip has in the runs table and its lines in its detail
+    charts, and in a comparison unless a run compared before it has the same one."""
+    return RUN_COLOURS[_preferred_slot(run_id)]
+
+
 def run_colours(run_ids: Sequence[str]) -> dict[str, str]:
-    """The colour of each run shown together, by id: its preferred colour, or the next free one
-    when a run before it in ``run_ids`` took it (colours repeat only past ``len(RUN_COLOURS)``).
-    ``labextension/src/runColours.ts`` assigns the same colours in the sidebar."""
+    """The colour of each run shown together, by id: its own (:func:`run_colour`), or the next
+    free one when a run before it in ``run_ids`` took it (colours repeat only past
+    ``len(RUN_COLOURS)``). The REST API hands these to the sidebar, which assigns none itself."""
     taken: set[int] = set()
     chosen: dict[str, str] = {}
     for run_id in run_ids:
@@ -101,5 +107,6 @@ def status_colour(status: str) -> str:
 
 
 __all__ = ["ADDED_BACKGROUND", "BORDER", "DIFF_BACKGROUND", "ERROR", "MUTED", "NEUTRAL", "OUT_OF_ORDER", "POINT",
-           "REMOVED_BACKGROUND", "RUN_COLOURS", "STALE", "STATUS_COLOURS", "STATUS_VARIABLES", "WARNING", "run_colours",
+           "REMOVED_BACKGROUND", "RUN_COLOURS", "STALE", "STATUS_COLOURS", "STATUS_VARIABLES", "WARNING", "run_colour",
+           "run_colours",
            "status_colour", "themed", "tint"]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..capture.system import metric_unit
 from ..errors import InvalidInput, MlopsError, describe_error
 from ..render.export import jsonable, strict_json
-from ..render.palette import run_colours
+from ..render.palette import run_colour
 from ..store.artifact_names import check_artifact_name as check_artifact_name  # the store's rule
 
 if TYPE_CHECKING:
@@ -61,7 +61,8 @@ def runs_page(
     parent: str | None = None,
     count: str = "1",
 ) -> dict[str, Any]:
-    """One page of runs and their total; each run says how many child runs it has.
+    """One page of runs and their total; each run says how many child runs it has and its colour
+    (its chip in the table, its lines in the charts).
     ``top_level``: only runs without a parent; ``parent``: only that run's children.
     ``count``: ``"1"`` the page and its exact ``total``; ``"0"`` the page with ``"total":
     null`` unless it was free, and ``more`` (runs follow it); ``"only"`` no runs, the total."""
@@ -82,7 +83,10 @@ def runs_page(
                      count=count != "0")
     counts = child_counts(store, [run.id for run in page.runs])
     return {
-        "runs": [{**run_summary(run), "children": counts.get(run.id, 0)} for run in page.runs],
+        "runs": [
+            {**run_summary(run), "children": counts.get(run.id, 0), "colour": run_colour(run.id)}
+            for run in page.runs
+        ],
         "total": page.total,
         "offset": page.offset,
         "more": page.more,
@@ -94,7 +98,7 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     run = store.get_run(run_id)
     record = _run_record(run)
     record["metric_keys"] = store.metric_keys(run.id)
-    record["colour"] = run_colours([run.id])[run.id]
+    record["colour"] = run_colour(run.id)
     record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
     record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
     record["has_snapshot"] = store.snapshot_digest(run.id) is not None

@@ -45,19 +45,26 @@ def _plottable(values: Sequence[float]) -> list[float | None]:
     return [value if math.isfinite(value) else None for value in values]
 
 
-def set_series(figure: Any, series: Sequence[tuple[str, MetricHistory]], y_title: str) -> None:
-    """Show one line per ``(label, history)``; traces are updated in place when the labels are
-    the same as before (a live refresh), replaced otherwise."""
+def set_series(figure: Any, series: Sequence[tuple[str, MetricHistory]], y_title: str,
+               colours: Sequence[str] | None = None) -> None:
+    """Show one line per ``(label, history)``, in ``colours`` (one per line: the runs' colours
+    of :func:`~jupyter_mlops.render.palette.run_colours`, as the sidebar draws them); traces
+    are updated in place when the labels are the same as before (a live refresh), replaced
+    otherwise."""
     points = [(label, history.downsample(MAX_POINTS)) for label, history in series]
     with figure.batch_update():
         if [trace.name for trace in figure.data] == [label for label, _ in points]:
-            for trace, (_, history) in zip(figure.data, points, strict=True):
+            for i, (trace, (_, history)) in enumerate(zip(figure.data, points, strict=True)):
                 trace.x = list(history.steps)
                 trace.y = _plottable(history.values)
+                if colours is not None:
+                    trace.line.color = colours[i]  # the same label may be another run's now
         else:
             figure.data = ()
-            for label, history in points:
+            for i, (label, history) in enumerate(points):
+                line = {"color": colours[i]} if colours is not None else None
                 figure.add_scatter(
-                    x=list(history.steps), y=_plottable(history.values), mode="lines", name=label
+                    x=list(history.steps), y=_plottable(history.values), mode="lines", name=label,
+                    line=line,
                 )
         figure.layout.yaxis.title = y_title

@@ -16,7 +16,7 @@ from ..compare import CellDiff, Comparison, compare_runs
 from ..compare.cells import CellChange, DiffLine
 from ..errors import MlopsError
 from ..render import html as h
-from ..render.palette import ADDED_BACKGROUND, REMOVED_BACKGROUND
+from ..render.palette import ADDED_BACKGROUND, REMOVED_BACKGROUND, run_colours
 from ..render.text import format_value
 from .charts import new_figure, set_series
 
@@ -208,7 +208,8 @@ class RunCompare(w.VBox):
                 (f"{run.name} ({run.id})", self.store.metric_history(run.id, key))
                 for run in self.runs
             ]
-            set_series(self.figure, series, key)
+            colours = run_colours([run.id for run in self.runs])
+            set_series(self.figure, series, key, [colours[run.id] for run in self.runs])
         except MlopsError as exc:
             self.chart_message.value = h.error(str(exc))
             return

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from ..errors import MlopsError, describe_error
 from ..render import html as h
-from ..render.palette import NEUTRAL, OUT_OF_ORDER, STALE
+from ..render.palette import NEUTRAL, OUT_OF_ORDER, STALE, run_colour
 from ..render.text import format_duration, format_time, format_value
 from .charts import new_figure, set_series
 from .rerun import RerunForm
@@ -230,7 +230,8 @@ class RunDetail(w.VBox):
         try:
             if self.figure is None:
                 self.figure = new_figure()
-            set_series(self.figure, [(key, self.store.metric_history(run.id, key))], key)
+            set_series(self.figure, [(key, self.store.metric_history(run.id, key))], key,
+                       [run_colour(run.id)])
         except MlopsError as exc:
             self.chart_message.value = h.error(str(exc))
             return

@@ -96,3 +96,30 @@ export function stripAnsi(text: string): string {
 export function runLabel(run: { name: string; id: string }): string {
   return `${run.name} (${run.id.slice(-6)})`;
 }
+
+/** Longest folder path an option shows whole; a longer one keeps its last folders. */
+const SHOWN_CHARS = 24;
+
+/**
+ * A folder (relative to the server root) as an option shows it: `/path`, or its last folders
+ * after `…/` when it is longer than `max` characters (the picker's title holds it whole).
+ */
+export function shortFolder(path: string, max = SHOWN_CHARS): string {
+  const whole = `/${path}`;
+  if (whole.length <= max) {
+    return whole;
+  }
+  const parts = path.split('/').filter(part => part !== '');
+  let tail = parts.pop() ?? '';
+  if (tail.length + 2 > max) {
+    const keep = max - 3; // "…/" and the "…" inside the folder's name
+    return `…/${tail.slice(0, Math.ceil(keep / 2))}…${tail.slice(tail.length - Math.floor(keep / 2))}`;
+  }
+  for (let next = parts.pop(); next !== undefined; next = parts.pop()) {
+    if (tail.length + next.length + 3 > max) {
+      break;
+    }
+    tail = `${next}/${tail}`;
+  }
+  return `…/${tail}`;
+}

@@ -36,6 +36,11 @@ export interface IRun {
   pid: number | null;
   /** How many child runs it has (in `GET runs` pages). */
   children?: number;
+  /**
+   * The run's own colour (`GET runs` pages and `GET runs/{id}`): its chip in the table, its
+   * lines in its charts and in a comparison (where a run compared before it may take it).
+   */
+  colour?: string;
 }
 
 export interface IArtifact {
@@ -74,8 +79,6 @@ export interface IRunDetail extends IRun {
   artifacts: IArtifact[];
   execution_record: IExecutedCell[];
   has_snapshot: boolean;
-  /** The run's colour in its charts (the one it has when compared first). */
-  colour?: string;
   /** The files the run read and wrote (`registryPayloads.ts`). */
   files?: import('./registryPayloads').IFileRef[];
 }

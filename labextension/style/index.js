@@ -6,3 +6,4 @@ import './datamodels.css';
 import './table.css';
 import './rerun.css';
 import './states.css';
+import './fit.css';

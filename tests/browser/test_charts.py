@@ -2,7 +2,9 @@
 dark: one colour per run from the table to every chart, integer steps, the x axis / log-y /
 smoothing options, several panels, single values as dots, a crosshair tooltip of every run,
 legends past 7 runs, units of system metrics, parallel coordinates with log axes and brushing,
-and compare tables that mark the best value and show differences from the first run."""
+compare tables that mark the best value and show differences from the first run, each table
+row's colour chip the colour of the run's lines, charts that follow their panel's width, and
+the store picker readable at the sidebar's default width."""
 
 from __future__ import annotations
 
@@ -14,12 +16,13 @@ from typing import Any
 import pytest
 
 from jupyter_mlops.store import forget_stores
-from tests.browser.test_sidebar import command, expect, open_lab, show_sidebar
-from tests.support.browser import SIDEBAR_TAB, Lab, start_lab, track_run
+from tests.browser.test_sidebar import command, expect, open_lab, row, show_sidebar
+from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab, track_run, write_notebook
 
 pytestmark = pytest.mark.slow
 
 THEMES = ("JupyterLab Light", "JupyterLab Dark")
+DEEP_FOLDER = "projects/churn-prediction/experiments/2026-q4"
 #: WCAG contrast of a cell's text on what is painted behind it (the lead of every colour pair).
 CONTRAST = """el => {
     const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
@@ -51,6 +54,8 @@ def populate(root: Path) -> list[str]:
                                       "acc": [0.70 + i * 0.01234567],
                                       "system/process_rss_mb": [100.0 + i, 120.0 + i]}))
     forget_stores()
+    # a notebook deep in the project: the sidebar follows its folder (whose store is the one above)
+    write_notebook(root / DEEP_FOLDER / "train.ipynb", "1 + 1")
     return ids
 
 
@@ -71,7 +76,10 @@ def page(browser: Any, lab: Lab) -> Iterator[Any]:
     page.context.close()
 
 
-def theme(page: Any, name: str) -> None:
+def theme(page: Any, name: str, *, close_all: bool = False) -> None:
+    """The theme ``name`` in use (and, with ``close_all``, nothing open in the main area)."""
+    if close_all:
+        command(page, "application:close-all")
     command(page, "apputils:change-theme", {"theme": name})
     page.wait_for_function(
         "dark => document.body.dataset.jpThemeLight === String(!dark)", arg=name.endswith("Dark")
@@ -221,3 +229,144 @@ def test_compare_tables_mark_the_best_value_and_differences_from_the_first_run(
     expect(acc.locator("button.jp-mlops-direction")).to_have_attribute("data-direction", "min")
     acc.locator("button.jp-mlops-direction").click()
     expect(acc.locator("td.jp-mlops-best")).to_have_attribute("data-run", ids[2])
+
+
+def rgb(hex_colour: str) -> str:
+    """``#4c78a8`` as the browser computes it: ``rgb(76, 120, 168)``."""
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgb({r}, {g}, {b})"
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_a_runs_chip_in_the_table_is_the_colour_of_its_lines(
+    page: Any, lab: Lab, shots: Any, theme_name: str
+) -> None:
+    theme(page, theme_name, close_all=True)
+    show_sidebar(page)
+    listed = {run["id"]: run for run in lab.api("runs?limit=20")["runs"]}
+    ids = [lab.runs[str(i)] for i in range(9)]
+    # three runs of different colours of their own, so that a comparison keeps each one's
+    chosen: list[str] = []
+    for run_id in ids:
+        if listed[run_id]["colour"] not in {listed[c]["colour"] for c in chosen}:
+            chosen.append(run_id)
+    chosen = chosen[:3]
+    chips = {}
+    for run_id in chosen:
+        chip = row(page, run_id).locator(".jp-mlops-run-chip")
+        expect(chip).to_be_visible()
+        expect(chip).to_have_attribute("role", "img")
+        expect(chip).to_have_attribute("aria-label", re.compile(r"^chart colour #[0-9a-f]{6}$"))
+        expect(chip).to_have_attribute("title", re.compile("lines in charts"))
+        chips[run_id] = chip.evaluate("c => getComputedStyle(c).backgroundColor")
+    assert len(set(chips.values())) == len(chosen), chips
+    suffix = "dark" if theme_name.endswith("Dark") else "light"
+    shots.take(page.locator(SIDEBAR), f"sidebar-chips-{suffix}", publish=True)
+
+    view = compare(page, chosen)
+    view.get_by_label("Add a panel").select_option("loss")
+    loss = panel(view, "loss")
+    expect(loss.locator(".mark-line path")).to_have_count(len(chosen))
+    # each run's line: the legend says which colour is whose, the lines are drawn in those colours
+    entries = loss.locator("g.role-legend-entry g.role-legend-symbol path, "
+                           "g.role-legend-entry g.role-legend-label text")
+    expect(entries).to_have_count(2 * len(chosen))
+    legend = loss.locator("g.role-legend-entry").evaluate_all(
+        """gs => gs.flatMap(g => {
+            const symbols = [...g.querySelectorAll('.role-legend-symbol path')];
+            const labels = [...g.querySelectorAll('.role-legend-label text')];
+            return labels.map((label, i) => [label.textContent,
+                symbols[i].getAttribute('stroke') || symbols[i].getAttribute('fill')]);
+        })"""
+    )
+    lines = {rgb(stroke) for stroke in strokes(loss)}
+    names = {listed[run_id]["name"]: run_id for run_id in chosen}  # "trial 3": unique here
+    by_run = {names[label.split(" (")[0]]: rgb(colour) for label, colour in legend}
+    assert set(by_run) == set(chosen), legend
+    for run_id in chosen:
+        assert by_run[run_id] == chips[run_id], (run_id, legend, chips)
+        assert chips[run_id] in lines
+    command(page, "application:close-all")
+
+
+def chart_fits(chart: Any) -> Any:
+    """The chart's drawn width and its container's."""
+    return chart.evaluate(
+        "c => [c.querySelector('svg').getBoundingClientRect().width,"
+        " c.querySelector('.jp-mlops-chart-canvas').clientWidth]"
+    )
+
+
+def test_a_chart_follows_its_panel_when_the_sidebar_is_dragged_wider(page: Any, lab: Lab) -> None:
+    theme(page, "JupyterLab Light")
+    ids = [lab.runs[str(i)] for i in range(3)]
+    view = compare(page, ids)
+    view.get_by_label("Add a panel").select_option("loss")
+    loss = panel(view, "loss")
+    expect(loss.locator(".mark-line path")).to_have_count(3)
+    show_sidebar(page)
+    chart = loss.locator(".jp-mlops-chart")
+    drawn, room = chart_fits(chart)
+    assert abs(drawn - room) <= 2, (drawn, room)
+
+    handle = page.locator("#jp-main-split-panel > .lm-SplitPanel-handle:visible").first
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx in (300, -300):  # the sidebar 300 px wider, then back: the chart follows both ways
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + dx, y, steps=4)
+        page.mouse.up()
+        x += dx
+        page.wait_for_function(
+            """([c, before]) => {
+                const room = c.querySelector('.jp-mlops-chart-canvas').clientWidth;
+                const drawn = c.querySelector('svg').getBoundingClientRect().width;
+                return Math.abs(room - before) > 50 && Math.abs(drawn - room) <= 2;
+            }""",
+            arg=[chart.element_handle(), room],
+        )
+        drawn, room = chart_fits(chart)
+    page.locator(SIDEBAR_TAB).click()
+    command(page, "application:close-all")
+
+
+#: How far the picker's chosen label overflows the room it has (<= 0: it is shown whole).
+LABEL_OVERFLOW = """s => {
+    const style = getComputedStyle(s);
+    const ctx = document.createElement('canvas').getContext('2d');
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = ctx.measureText(s.options[s.selectedIndex].text).width;
+    const arrow = 18;  // the drop-down arrow Chromium draws at the right
+    const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - arrow;
+    return text - room;
+}"""
+
+
+@pytest.mark.parametrize("theme_name", THEMES)
+def test_the_store_picker_is_readable_at_the_sidebars_default_width(
+    page: Any, lab: Lab, shots: Any, theme_name: str
+) -> None:
+    theme(page, theme_name, close_all=True)
+    command(page, "docmanager:open", {"path": f"{DEEP_FOLDER}/train.ipynb"})
+    expect(page.locator(".jp-NotebookPanel:visible")).to_have_count(1)
+    show_sidebar(page)
+    sidebar = page.locator(SIDEBAR)
+    assert 340 <= sidebar.bounding_box()["width"] <= 380  # the default width
+    picker = sidebar.locator(".jp-mlops-store-picker")
+    expect(picker).to_have_attribute("title", re.compile(re.escape(f"/{DEEP_FOLDER})")))
+    expect(picker.locator("option:checked")).to_have_text(re.compile(r"^Active notebook’s: …/"))
+    assert picker.evaluate(LABEL_OVERFLOW) <= 0, picker.locator("option:checked").inner_text()
+    header = sidebar.locator(".jp-mlops-panel-header")
+    head, pick = header.bounding_box(), picker.bounding_box()
+    assert pick["x"] >= head["x"] - 1 and pick["x"] + pick["width"] <= head["x"] + head["width"] + 1
+    expect(sidebar.locator("tr[data-run-id]")).to_have_count(9)  # the store above the folder
+    expect(sidebar.locator(".jp-mlops-panel")).to_have_attribute("aria-busy", "false")
+    dialogs = page.locator(".jp-Dialog")
+    assert dialogs.count() == 0, dialogs.all_inner_texts()
+    folder = sidebar.locator(".jp-mlops-store")
+    expect(folder).to_have_attribute("title", re.compile(r"\.mlops$"))
+    suffix = "dark" if theme_name.endswith("Dark") else "light"
+    shots.take(sidebar, f"store-picker-{suffix}", publish=True)
+    command(page, "docmanager:save")  # its kernel filled in its metadata: closing would ask
+    command(page, "application:close-all")

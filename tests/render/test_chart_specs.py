@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from jupyter_mlops.capture.system import metric_unit
 from jupyter_mlops.render.chart_specs import RunSeries, metric_history_spec
-from jupyter_mlops.render.palette import RUN_COLOURS, run_colours
+from jupyter_mlops.render.palette import RUN_COLOURS, run_colour, run_colours
 from tests.render.chart_cases import CASES, GOLDEN, python_spec
 
 
@@ -63,6 +63,19 @@ def test_runs_shown_together_get_distinct_colours_until_the_palette_is_spent(run
     assert len(set(first)) == len(first)
     # the first run always has its own colour, whatever is shown with it
     assert colours[run_ids[0]] == run_colours([run_ids[0]])[run_ids[0]]
+
+
+@given(st.lists(ids, min_size=1, max_size=len(RUN_COLOURS), unique=True))
+def test_a_run_keeps_the_colour_of_its_table_chip_unless_a_run_before_it_has_it(
+    run_ids: list[str],
+) -> None:
+    colours = run_colours(run_ids)
+    for i, run_id in enumerate(run_ids):
+        own = run_colour(run_id)
+        if own not in (colours[earlier] for earlier in run_ids[:i]):
+            assert colours[run_id] == own
+        else:
+            assert colours[run_id] != own  # moved to a free colour, never shared
 
 
 def test_system_metrics_name_their_units() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jupyter_mlops.render.palette import RUN_COLOURS, run_colours
+from jupyter_mlops.render.palette import RUN_COLOURS, run_colour, run_colours
 from tests.support.server import body, fails
 
 
@@ -49,4 +49,19 @@ async def test_one_run_with_a_value_has_no_best_mark_and_system_metrics_say_thei
     assert series["unit"] == "MB"
     assert body(await api("runs", a, "metrics", "acc"))["unit"] is None
     detail = body(await api("runs", a))
-    assert detail["colour"] == run_colours([a])[a]
+    assert detail["colour"] == run_colours([a])[a] == run_colour(a)
+
+
+async def test_each_listed_run_has_the_colour_of_its_lines(api: Any, track: Any) -> None:
+    ids = [track(f"r{i}", metrics={"loss": [1.0, 0.5]}) for i in range(4)]
+    listed = body(await api("runs", params={"limit": "10"}))["runs"]
+    colours = {run["id"]: run["colour"] for run in listed}
+    assert set(ids) <= set(colours) and set(colours.values()) <= set(RUN_COLOURS)
+    for run_id in ids:
+        assert colours[run_id] == run_colour(run_id)
+        assert body(await api("runs", run_id))["colour"] == colours[run_id]  # its detail charts
+    # a comparison keeps each run's colour unless a run compared before it has the same one
+    compared = body(await api("compare", params={"ids": ",".join(ids)}))["colours"]
+    for i, run_id in enumerate(ids):
+        if colours[run_id] not in (colours[earlier] for earlier in ids[:i]):
+            assert compared[run_id] == colours[run_id]

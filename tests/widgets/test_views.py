@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from jupyter_mlops.render.palette import run_colour, run_colours
 from jupyter_mlops.store.entities import ExecutedCell
 from jupyter_mlops.widgets import RunBrowser
 from jupyter_mlops.widgets.compare import diff_rows
@@ -70,11 +71,13 @@ def test_the_metrics_tab_charts_the_step_history(detailed_run, store_dir, make_r
     detail.tabs.selected_index = METRICS_TAB
     [trace] = detail.figure.data
     assert list(trace.x) == [0, 1, 2] and list(trace.y) == [0.9, 0.5, 0.3]
+    assert trace.line.color == run_colour(detailed_run)  # the colour the sidebar gives it
     assert detail.chart_box.children == (detail.figure,)
     other = make_run("other", losses=[5.0, 4.0])
     browser.open_run(other)
     [trace] = detail.figure.data
     assert list(trace.y) == [5.0, 4.0] and "other" in detail.facts.value
+    assert trace.line.color == run_colour(other)
 
 
 def test_a_failed_run_shows_its_error_and_a_run_without_metrics_says_so(
@@ -167,6 +170,8 @@ def test_comparing_ticked_runs_highlights_differences_and_overlays_their_metric(
         f"a ({view.runs[1].id})",
     ]
     assert [list(trace.y) for trace in view.figure.data] == [[3.0], [1.0, 0.5]]
+    colours = run_colours([run.id for run in view.runs])  # the sidebar's compare colours
+    assert [trace.line.color for trace in view.figure.data] == [colours[r.id] for r in view.runs]
     view.only_differences.value = True
     assert "opt" not in view.params.value and "lr" in view.params.value
 

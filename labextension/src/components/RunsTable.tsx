@@ -367,6 +367,7 @@ function RunRow(props: {
               )}
               <StatusBadge status={run.status} compact />
               <ReproducedBadge tags={run.tags} compact />
+              {run.colour && <RunChip colour={run.colour} />}
               <span className="jp-mlops-run-name">{run.name}</span>
               {suffix && <span className="jp-mlops-name-suffix">{suffix}</span>}
               {canExpand && (
@@ -390,5 +391,18 @@ function RunRow(props: {
         )
       )}
     </tr>
+  );
+}
+
+/** The colour of the run's lines in every chart: a square beside its name, named for readers. */
+function RunChip(props: { colour: string }): React.ReactElement {
+  return (
+    <span
+      className="jp-mlops-colour-chip jp-mlops-run-chip"
+      style={{ background: props.colour }}
+      role="img"
+      aria-label={`chart colour ${props.colour}`}
+      title={`The colour of this run’s lines in charts (${props.colour})`}
+    />
   );
 }

@@ -1,13 +1,16 @@
 import { InputDialog } from '@jupyterlab/apputils';
 import React from 'react';
 
+import { shortFolder } from '../format';
 import { RunsModel } from '../model';
 
 const FOLLOW = 'follow';
 const OTHER = 'other';
 
-function shown(path: string): string {
-  return `/${path}`;
+/** What the picker's tooltip says: the folder whole and the store it has. */
+function describe(folder: string, store: string): string {
+  const where = `the folder /${folder}`;
+  return store ? `Store: ${store} (${where})` : `Store of ${where}`;
 }
 
 /**
@@ -24,11 +27,11 @@ export function StorePicker(props: { model: RunsModel }): React.ReactElement {
       label:
         notebook === null
           ? 'Active notebook’s store'
-          : `Active notebook’s: ${shown(notebook)}`
+          : `Active notebook’s: ${shortFolder(notebook)}`
     }
   ];
   if (model.pinned) {
-    options.push({ value: `path:${path}`, label: shown(path) });
+    options.push({ value: `path:${path}`, label: shortFolder(path) });
   }
   if (!(model.pinned && path === '') && notebook !== '') {
     options.push({ value: 'path:', label: 'Server root: /' });
@@ -59,7 +62,7 @@ export function StorePicker(props: { model: RunsModel }): React.ReactElement {
     <select
       className="jp-mlops-store-picker"
       aria-label="Store shown"
-      title={store ? `Store: ${store}` : 'Store shown'}
+      title={describe(path, store)}
       value={model.pinned ? `path:${path}` : FOLLOW}
       onChange={event => void choose(event.target.value)}
     >

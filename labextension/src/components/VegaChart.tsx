@@ -2,10 +2,12 @@ import React, { useEffect, useRef, useState } from 'react';
 import type { TopLevelSpec } from 'vega-lite';
 
 import { tooltipTheme, useChartTheme } from '../chartTheme';
+import { followContainer } from '../containerSize';
 import { ChartPlaceholder } from './Loading';
 
 /**
- * A Vega-Lite chart. vega-embed loads on first use, so the sidebar opens without it.
+ * A Vega-Lite chart. vega-embed loads on first use, so the sidebar opens without it. A chart
+ * as wide as its container redraws when the container changes width (`containerSize.ts`).
  */
 export function VegaChart(props: {
   spec: TopLevelSpec;
@@ -48,6 +50,7 @@ export function VegaChart(props: {
           renderer: 'svg',
           mode: 'vega-lite',
           config: theme,
+          patch: followContainer,
           tooltip: { theme: tooltipTheme() }
         });
         state.finalize?.();
