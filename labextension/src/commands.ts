@@ -150,7 +150,7 @@ export function addCommands(ctx: ICommandContext): void {
         // named for the layout restorer before the shell saves a layout holding it
         await detailTabs.add(view);
       }
-      showInMainArea(shell, widget);
+      showInMainArea(app, widget);
     }
   });
 
@@ -188,7 +188,7 @@ export function addCommands(ctx: ICommandContext): void {
         // the page restores, the restorer waits for this before it lays out the main area
         await compareTabs.add(view);
       }
-      showInMainArea(shell, widget);
+      showInMainArea(app, widget);
     }
   });
 
@@ -379,7 +379,7 @@ export function addCommands(ctx: ICommandContext): void {
         widget.id = `jupyter-mlops-snapshot-${id}-${Date.now()}`;
         widget.title.icon = runsIcon;
         widget.title.closable = true;
-        showInMainArea(shell, widget);
+        showInMainArea(app, widget);
       } catch (error) {
         Notification.error(`Cannot open the snapshot: ${message(error)}`, {
           autoClose: 8000
