@@ -243,7 +243,9 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   toggleColumn(kind: keyof IColumns, key: string): void {
     if (!this._viewShown()) {
-      void this._viewReady().then(() => this.toggleColumn(kind, key));
+      void this._viewReady().then(() => {
+        this.toggleColumn(kind, key);
+      });
       return;
     }
     const chosen = this.state.columns[kind];
@@ -260,7 +262,9 @@ export class RunsModel extends PollingModel<IRunsState> {
   /** Go back to the columns chosen for the runs shown. */
   resetColumns(): void {
     if (!this._viewShown()) {
-      void this._viewReady().then(() => this.resetColumns());
+      void this._viewReady().then(() => {
+        this.resetColumns();
+      });
       return;
     }
     this.update({
