@@ -61,6 +61,7 @@ export function addCommands(ctx: ICommandContext): void {
   const { app, api, model, tracker } = ctx;
   const { commands, shell } = app;
   const details = new Map<string, MainAreaWidget<RunDetailWidget>>();
+  const compares = new Map<string, MainAreaWidget<CompareWidget>>();
   let opened = 0;
   const detailTabs = new WidgetTracker<MainAreaWidget<RunDetailWidget>>({
     namespace: 'jupyter-mlops-run'
@@ -118,7 +119,7 @@ export function addCommands(ctx: ICommandContext): void {
     caption:
       'Open the selected run’s params, metrics, artifacts and environment',
     isEnabled: args => idsOf(args).length === 1,
-    execute: args => {
+    execute: async args => {
       const id = idsOf(args)[0];
       if (!id) {
         return;
@@ -146,9 +147,10 @@ export function addCommands(ctx: ICommandContext): void {
         widget = view;
         details.set(key, widget);
         widget.disposed.connect(() => details.delete(key));
-        void detailTabs.add(view);
+        // named for the layout restorer before the shell saves a layout holding it
+        await detailTabs.add(view);
       }
-      showInMainArea(shell, widget);
+      showInMainArea(app, widget);
     }
   });
 
@@ -157,7 +159,7 @@ export function addCommands(ctx: ICommandContext): void {
     caption:
       'Params, metrics, charts and notebook cells of two or more runs side by side',
     isEnabled: args => idsOf(args).length >= 2,
-    execute: args => {
+    execute: async args => {
       const ids = idsOf(args);
       if (ids.length < 2) {
         Notification.warning('Select two or more runs to compare.', {
@@ -165,16 +167,28 @@ export function addCommands(ctx: ICommandContext): void {
         });
         return;
       }
-      const comparison = new CompareModel({ api, path: pathOf(args), ids });
-      const content = new CompareWidget(comparison);
-      void comparison.load();
-      const widget = new MainAreaWidget({ content });
-      widget.id = `jupyter-mlops-compare-${Date.now()}`;
-      widget.title.label = `Compare ${ids.length} runs`;
-      widget.title.icon = runsIcon;
-      widget.title.closable = true;
-      showInMainArea(shell, widget);
-      void compareTabs.add(widget);
+      const path = pathOf(args);
+      // one tab per comparison: two would share one name in the saved layout, and closing
+      // either would drop the other from what a reload brings back
+      const key = `${path}\n${ids.join(',')}`;
+      let widget = compares.get(key);
+      if (!widget || widget.isDisposed) {
+        const comparison = new CompareModel({ api, path, ids });
+        const content = new CompareWidget(comparison);
+        void comparison.load();
+        const view = new MainAreaWidget({ content });
+        view.id = `jupyter-mlops-compare-${++opened}`;
+        view.title.label = `Compare ${ids.length} runs`;
+        view.title.icon = runsIcon;
+        view.title.closable = true;
+        widget = view;
+        compares.set(key, view);
+        view.disposed.connect(() => compares.delete(key));
+        // named for the layout restorer before the shell saves a layout holding it; while
+        // the page restores, the restorer waits for this before it lays out the main area
+        await compareTabs.add(view);
+      }
+      showInMainArea(app, widget);
     }
   });
 
@@ -365,7 +379,7 @@ export function addCommands(ctx: ICommandContext): void {
         widget.id = `jupyter-mlops-snapshot-${id}-${Date.now()}`;
         widget.title.icon = runsIcon;
         widget.title.closable = true;
-        showInMainArea(shell, widget);
+        showInMainArea(app, widget);
       } catch (error) {
         Notification.error(`Cannot open the snapshot: ${message(error)}`, {
           autoClose: 8000

@@ -96,7 +96,7 @@ export const lineagePlugin: JupyterFrontEndPlugin<void> = {
           views.set(key, view);
           view.disposed.connect(() => views.delete(key));
         }
-        showInMainArea(app.shell, view);
+        showInMainArea(app, view);
       }
     });
 

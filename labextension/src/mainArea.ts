@@ -34,12 +34,31 @@ function showBelow(widget: Widget): void {
   parent.setRelativeSizes(sizes.map((_, i) => (i === index ? 0.55 : others)));
 }
 
-/** Add a view to the main area (once) and bring it to the front. */
-export function showInMainArea(
-  shell: JupyterFrontEnd.IShell,
-  widget: Widget
-): void {
+/**
+ * Add a view to the main area (once) and bring it to the front. JupyterLab holds a view added
+ * while it restores its layout (a tab reopened after a reload) and places it only then: the
+ * fallback below the notebook waits until the page is restored, or the view would go below
+ * in JupyterLab too, out of the tabs that the restored layout puts back.
+ */
+export function showInMainArea(app: JupyterFrontEnd, widget: Widget): void {
+  const { shell } = app;
   if (!widget.isAttached) {
+    shell.add(widget, 'main');
+  }
+  if (!widget.isAttached && widget.parent === null) {
+    void app.restored.then(() => {
+      if (!widget.isDisposed) {
+        place(shell, widget);
+      }
+    });
+    return;
+  }
+  place(shell, widget);
+}
+
+function place(shell: JupyterFrontEnd.IShell, widget: Widget): void {
+  if (!widget.isAttached) {
+    // a restored layout that left the view out: it goes back among the tabs
     shell.add(widget, 'main');
   }
   if (!widget.isAttached) {

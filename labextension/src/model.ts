@@ -203,6 +203,7 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   async setFilter(filter: string): Promise<void> {
+    await this._viewReady();
     this.update({ filter, offset: 0 });
     this._rememberView();
     await this.refresh();
@@ -210,6 +211,7 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   /** Sort by a field; the same field again flips the direction. */
   async sortBy(field: string): Promise<void> {
+    await this._viewReady();
     const current = this.state.sort;
     const descending =
       current && current.field === field
@@ -243,6 +245,12 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   toggleColumn(kind: keyof IColumns, key: string): void {
+    if (!this._viewShown()) {
+      void this._viewReady().then(() => {
+        this.toggleColumn(kind, key);
+      });
+      return;
+    }
     const chosen = this.state.columns[kind];
     const next = chosen.includes(key)
       ? chosen.filter(k => k !== key)
@@ -256,6 +264,12 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   /** Go back to the columns chosen for the runs shown. */
   resetColumns(): void {
+    if (!this._viewShown()) {
+      void this._viewReady().then(() => {
+        this.resetColumns();
+      });
+      return;
+    }
     this.update({
       columnsChosen: false,
       columns: defaultColumns(
@@ -320,6 +334,12 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   private async _load(quiet: boolean): Promise<void> {
     if (this.isDisposed) {
+      return;
+    }
+    // the first page (after a reload: before anything chose a view) asks with the
+    // remembered filter and sort, never with the defaults
+    await this._viewReady();
+    if (this.isGone()) {
       return;
     }
     const ticket = ++this._ticket;
@@ -507,10 +527,50 @@ export class RunsModel extends PollingModel<IRunsState> {
     this._updateColumns();
   }
 
-  /** Bring back the columns, sort and filter last used for this folder's experiment. */
-  private async _recallView(): Promise<void> {
+  /**
+   * Bring back the columns, sort and filter last used for this folder's experiment. An
+   * answer that comes after the folder or experiment changed again is dropped: it would put
+   * another experiment's view on screen. Pages and the user's changes to the view wait for
+   * the read under way (`_viewRead`), so neither the defaults nor the last experiment's view
+   * is asked for or saved under this one.
+   */
+  /** Whether the view on screen is this folder's experiment's (read, or chosen since). */
+  private _viewShown(): boolean {
+    return (
+      this._viewRead === null &&
+      this._viewKey === viewKey(this.state.path, this.state.experiment)
+    );
+  }
+
+  /** Resolves once the view on screen is this folder's experiment's. */
+  private _viewReady(): Promise<void> {
+    if (this._viewKey !== viewKey(this.state.path, this.state.experiment)) {
+      return this._recallView();
+    }
+    return this._viewRead ?? Promise.resolve();
+  }
+
+  private _recallView(): Promise<void> {
     const key = viewKey(this.state.path, this.state.experiment);
-    const saved = this._memory ? await this._memory.recall(key) : null;
+    const ticket = ++this._viewTicket;
+    this._viewKey = key;
+    const read = this._applyView(key, ticket);
+    this._viewRead = read;
+    void read.then(() => {
+      if (this._viewRead === read) {
+        this._viewRead = null;
+      }
+    });
+    return read;
+  }
+
+  private async _applyView(key: string, ticket: number): Promise<void> {
+    const saved = this._memory
+      ? await this._memory.recall(key).catch(() => null)
+      : null;
+    if (ticket !== this._viewTicket || this.isGone()) {
+      return;
+    }
     this.update({
       filter: saved?.filter ?? '',
       sort: saved?.sort ?? null,
@@ -523,7 +583,8 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   private _rememberView(): void {
     const s = this.state;
-    void this._memory?.remember(viewKey(s.path, s.experiment), {
+    const key = viewKey(s.path, s.experiment);
+    void this._memory?.remember(key, {
       filter: s.filter,
       sort: s.sort,
       columns: s.columnsChosen ? s.columns : null
@@ -540,6 +601,12 @@ export class RunsModel extends PollingModel<IRunsState> {
   private _selected = new Set<string>();
   private _expected = new Set<string>();
   private _ticket = 0;
+  /** Counts view reads and choices: a read answered after a later one is dropped. */
+  private _viewTicket = 0;
+  /** The view (folder and experiment) last read or chosen; null before the first. */
+  private _viewKey: string | null = null;
+  /** The read of the view under way, if any. */
+  private _viewRead: Promise<void> | null = null;
   /** The last answer shown, to tell whether a poll brought anything new. */
   private _answer = '';
   private readonly _autoColumns: number;

@@ -120,6 +120,80 @@ describe('RunsModel', () => {
     expect(model.state.columnsChosen).toBe(false);
   });
 
+  it('asks for the first page with the remembered view, not the defaults', async () => {
+    const { api, requests } = server(() => [run('a')]);
+    const saved = new Map<string, unknown>([
+      [
+        viewKey('', ''),
+        {
+          filter: 'params.lr > 0',
+          sort: { field: 'metrics.acc', descending: true },
+          columns: null
+        }
+      ]
+    ]);
+    const memory = {
+      recall: (key: string) => Promise.resolve(readView(saved.get(key))),
+      remember: () => Promise.resolve()
+    };
+    const model = new RunsModel({ api, memory });
+    await model.refresh();
+    const first = runRequests(requests);
+    expect(first).toHaveLength(1);
+    expect(first[0]!.url.searchParams.get('filter')).toBe('params.lr > 0');
+    expect(first[0]!.url.searchParams.get('order_by')).toBe('metrics.acc desc');
+    expect(model.state.filter).toBe('params.lr > 0');
+  });
+
+  it('drops a remembered view that answers after another was asked for or chosen', async () => {
+    const { api } = server(() => [run('a')]);
+    const slow = new Map<string, (value: unknown) => void>();
+    const views: Record<string, unknown> = {
+      [viewKey('', 'default')]: { filter: 'status = "failed"', sort: null },
+      [viewKey('', 'other')]: { filter: 'params.lr > 0', sort: null }
+    };
+    const written: [string, unknown][] = [];
+    const memory = {
+      recall: (key: string) =>
+        new Promise<ReturnType<typeof readView>>(resolve => {
+          slow.set(key, () => {
+            resolve(readView(views[key]));
+          });
+        }),
+      remember: (key: string, view: unknown) => {
+        written.push([key, JSON.parse(JSON.stringify(view))]);
+        return Promise.resolve();
+      }
+    };
+    const model = new RunsModel({ api, memory });
+    // 'default' is picked, then 'other' before the first answer came
+    const first = model.setExperiment('default');
+    const second = model.setExperiment('other');
+    slow.get(viewKey('', 'other'))!(null);
+    await second;
+    slow.get(viewKey('', 'default'))!(null);
+    await first;
+    expect(model.state.experiment).toBe('other');
+    expect(model.state.filter).toBe('params.lr > 0');
+
+    // the user sorts while this experiment's view is still being read: the sort goes on
+    // top of the view read, and is saved with that view's filter, not the last one's
+    const third = model.setExperiment('default');
+    const sorting = model.sortBy('params.lr');
+    slow.get(viewKey('', 'default'))!(null);
+    await Promise.all([third, sorting]);
+    expect(model.state.filter).toBe('status = "failed"');
+    expect(model.state.sort).toEqual({ field: 'params.lr', descending: false });
+    expect(written.at(-1)).toEqual([
+      viewKey('', 'default'),
+      {
+        filter: 'status = "failed"',
+        sort: { field: 'params.lr', descending: false },
+        columns: null
+      }
+    ]);
+  });
+
   it('nests child runs under their parent unless a filter is typed', async () => {
     const parent = run('p', 'finished', { children: 2 });
     const kids = [

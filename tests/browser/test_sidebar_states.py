@@ -6,7 +6,10 @@ One JupyterLab and one page serve the whole module; the tests run in file order.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,6 +46,26 @@ LIVE_CELL = (
     "    mlops.log_metric('loss', 1.0 / (step + 1), step=step)\n"
     "    time.sleep(0.4)"
 )
+# A training script: one run, a loss every 0.2 s until told to stop (at most a minute).
+STREAMING_LOGGER = """
+import pathlib, sys, time
+import jupyter_mlops as mlops
+stop = pathlib.Path(sys.argv[2])
+with mlops.start_run(name="streaming", store=sys.argv[1]) as run:
+    print(run.id, flush=True)
+    step = 0
+    while not stop.exists() and step < 300:
+        mlops.log_metric("loss", 1.0 / (step + 1), step=step)
+        step += 1
+        time.sleep(0.2)
+print(step, flush=True)
+"""
+STREAM_WAIT_MS = 10_000
+# The vertices of the longest loss line drawn in a run's detail (one per step).
+DRAWN_STEPS = """(id) => Math.max(0, ...[...document.querySelectorAll(
+    `.jp-mlops-detail-body[data-run-id="${id}"] .jp-mlops-metric[data-metric="loss"] svg .mark-line path`
+)].map(p => (p.getAttribute('d') || '').split(/[ML]/).length - 1))"""
+STREAMED = f"([id, before]) => ({DRAWN_STEPS})(id) > before"
 # When each run's row first showed in the sidebar, and with which status (ms since epoch).
 WATCH_ROWS = """(sidebar) => {
     window.__mlopsSeen = {};
@@ -279,6 +302,54 @@ def test_a_running_cell_shows_up_without_a_click_keeping_what_the_user_did(
     expect(page.locator(f'.jp-mlops-detail-body[data-run-id="{live}"]')).to_be_visible()
 
 
+def test_a_running_runs_detail_streams_its_metrics(
+    page: Any, lab: Lab, tmp_path: Path
+) -> None:
+    """A run logging from another process (the Python API, as a training script does): its
+    open detail tab draws each new batch of steps and the latest value, with no click."""
+    reset(page)
+    stop = tmp_path / "stop"
+    logger = subprocess.Popen(
+        [sys.executable, "-c", STREAMING_LOGGER, str(lab.root / ".mlops"), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert logger.stdout is not None
+        run_id = logger.stdout.readline().strip()
+        assert run_id, "the logging process started no run"
+        command(page, "jupyter-mlops:open-run", {"id": run_id, "path": ""})
+        detail = page.locator(f'.jp-mlops-detail-body[data-run-id="{run_id}"]')
+        metric = detail.locator('.jp-mlops-metric[data-metric="loss"]')
+        expect(metric.locator("svg .mark-line path")).to_have_count(1)
+        expect(detail.locator(".jp-mlops-status")).to_contain_text("running")
+        drawn = [page.evaluate(DRAWN_STEPS, run_id)]
+        for _ in range(3):  # three later drawings, each with more steps than the one before
+            page.wait_for_function(STREAMED, arg=[run_id, drawn[-1]], timeout=STREAM_WAIT_MS)
+            drawn.append(page.evaluate(DRAWN_STEPS, run_id))
+        last = metric.locator(".jp-mlops-metric-last")
+        shown = [last.inner_text()]
+        for _ in range(2):  # and the latest value shown moves on with them
+            expect(last).not_to_have_text(shown[-1], timeout=STREAM_WAIT_MS)
+            shown.append(last.inner_text())
+        print(f"streamed run {run_id}: drawn steps {drawn}, shown {shown}")
+        assert drawn == sorted(set(drawn)), drawn
+        # loss is 1 / (step + 1), logged in order: each value shown is lower than the last
+        values = [float(text.removeprefix("last ")) for text in shown]
+        assert values == sorted(set(values), reverse=True), shown
+        expect(detail.locator(".jp-mlops-status")).to_contain_text("running")
+    finally:
+        stop.touch()
+        out, _ = logger.communicate(timeout=60)
+    steps = int(out.split()[-1])
+    expect(detail.locator(".jp-mlops-status")).to_contain_text("finished")
+    # the last poll, after the run ended, draws every step it logged
+    page.wait_for_function(
+        f"([id, steps]) => ({DRAWN_STEPS})(id) === steps", arg=[run_id, steps]
+    )
+    expect(metric.locator(".jp-mlops-metric-last")).to_have_text(f"last {1 / steps:.6g}")
+
+
 def test_states_links_and_dialogs(page: Any, lab: Lab) -> None:
     reset(page)
     baseline, wider = lab.runs["baseline"], lab.runs["wider"]
@@ -347,8 +418,9 @@ def test_states_links_and_dialogs(page: Any, lab: Lab) -> None:
 
 
 @pytest.mark.xfail(
-    reason="open defect: on the merged sidebar the compare tab is gone from the saved layout "
-    "before the reload, so only the run tabs come back",
+    reason="open defect: after the streaming test above, the compare tab opened here is gone "
+    "(no restore key, the layout saved again without it) between the wait and the reload; the "
+    "run tabs come back; alone, or after the other tests, it passes",
     strict=False,
 )
 def test_compare_and_detail_tabs_come_back_after_a_reload(page: Any, lab: Lab) -> None:
@@ -360,11 +432,14 @@ def test_compare_and_detail_tabs_come_back_after_a_reload(page: Any, lab: Lab) -
     select(page, wider)
     page.locator(".jp-mlops-compare-button").click()
     expect(page.locator(".jp-mlops-compare-body:visible")).to_be_visible()
-    # the layout restorer keeps open tabs in the workspace: reload once it holds them
+    # the layout restorer keeps open tabs in the workspace: reload once its saved layout of
+    # the main area holds all three (a tab's own restore key alone brings nothing back)
     page.wait_for_function(
         """async () => {
             const saved = await window.jupyterapp.serviceManager.workspaces.fetch('default');
-            return JSON.stringify(saved.data).includes('jupyter-mlops-compare:');
+            const main = JSON.stringify(saved.data['layout-restorer:data']?.main ?? null);
+            return main.includes('jupyter-mlops-compare:')
+                && (main.match(/jupyter-mlops-run:/g) || []).length === 2;
         }""",
         polling=250,
     )
