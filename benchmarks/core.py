@@ -308,7 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     if with_ours or with_mlflow:
         repeat = 1 if quick else 5
         ours_t = import_time("jupyter_mlops", repeat) if with_ours else None
-        theirs_t = import_time("mlflow", repeat) if with_mlflow else None
+        # --quick leaves MLflow's import out: each costs seconds to half a minute on a busy machine.
+        theirs_t = import_time("mlflow", repeat) if with_mlflow and not quick else None
         rows.append(("import (wall, python -c)",
                      f"{ours_t[0]:.3f} s (python alone {ours_t[1]:.3f} s)" if ours_t else "-",
                      f"{theirs_t[0]:.3f} s" if theirs_t else "-",
@@ -316,13 +317,24 @@ def main(argv: list[str] | None = None) -> int:
 
     workloads = ("log_metric", "search", "history", "first_use")
     batched: dict[str, tuple[dict | None, dict | None]] = {}
-    if quick:  # one process a tool for all its workloads (see run_snippets)
+    both_runs: dict = {}
+
+    def lifecycle(d: str) -> tuple[str, dict[str, str]]:
+        return LIFECYCLE, {"store": os.path.join(d, "ours") if with_ours else d, "uri": f"sqlite:///{d}/mlflow.db",
+                           "with_mlflow": str(with_mlflow)}
+
+    if quick:  # one process a tool for all its workloads, the lifecycle in the last (see run_snippets)
         with tempfile.TemporaryDirectory() as d:
-            ours_all = run_snippets([(OURS[name], {"store": os.path.join(d, name)}) for name in workloads],
+            ours_all = run_snippets([(OURS[name], {"store": os.path.join(d, name)}) for name in workloads]
+                                    + ([] if with_mlflow else [lifecycle(d)]),
                                     quick) if with_ours else [None] * len(workloads)
-            theirs_all = run_snippets([(MLFLOW[name], {"uri": f"sqlite:///{d}/{name}.db"}) for name in workloads],
-                                      quick) if with_mlflow else [None] * len(workloads)
-        batched = {name: (o, m) for name, o, m in zip(workloads, ours_all, theirs_all, strict=True)}
+            # One MLflow database for all but first use (each new one runs MLflow's migrations: seconds).
+            theirs_all = run_snippets([(MLFLOW[name], {"uri": f"sqlite:///{d}/{'first' if name == 'first_use' else 'mlflow'}.db"})
+                                       for name in workloads]
+                                      + [lifecycle(d)], quick) if with_mlflow else [None] * len(workloads)
+        last = (theirs_all if with_mlflow else ours_all)[len(workloads):]
+        both_runs = last[0] if last and last[0] else {}
+        batched = {name: (o, m) for name, o, m in zip(workloads, ours_all, theirs_all, strict=False)}
 
     def both(name: str) -> tuple[dict | None, dict | None]:
         if name in batched:
@@ -336,9 +348,10 @@ def main(argv: list[str] | None = None) -> int:
                 theirs = run_snippet(MLFLOW[name], quick, uri=f"sqlite:///{d}/mlflow.db")
         return ours, theirs
 
-    with tempfile.TemporaryDirectory() as d:
-        both_runs = run_snippet(LIFECYCLE, quick, store=os.path.join(d, "ours") if with_ours else d,
-                                uri=f"sqlite:///{d}/mlflow.db", with_mlflow=str(with_mlflow))
+    if not both_runs:
+        with tempfile.TemporaryDirectory() as d:
+            snippet, fmt = lifecycle(d)
+            both_runs = run_snippet(snippet, quick, **fmt)
     o, m = both_runs.get("ours") if with_ours else None, both_runs.get("mlflow")
     shared = {"quick": quick, "lifecycle": o}
     rows.append(("run lifecycle (start, 5 params, 5 metrics, end), median, interleaved in one process",
