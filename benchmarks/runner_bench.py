@@ -12,8 +12,9 @@
 3. A pipeline of 10 steps run again with nothing changed (every step cached, no kernel
    started): the whole ``jupyter mlops pipeline`` command. Target: <= 0.5 s.
 
-Every figure of 1. is the median of ``--repeat`` rounds (default 2: each round is 32 kernel starts,
-and two rounds agreed within a few per cent here), each in fresh processes.
+The figures of 1. are medians of ``--repeat`` rounds (default 2, as those recorded in
+benchmarks/README.md; a round starts 32 kernels), each in fresh processes; 2. takes at least
+10 pairs, 3. at least 3 runs again.
 """
 
 from __future__ import annotations
