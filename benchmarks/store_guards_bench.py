@@ -53,11 +53,15 @@ def notebook(megabytes: float, trusted: bool) -> bytes:
 def fill(store: Store, first: int, last: int) -> None:
     """Runs ``first`` to ``last`` of a param pair and a 100-step metric each, 500 runs a
     transaction through ``Store.write_batch``, as the tracking writer writes a short run (one
-    ``start_run`` at a time took minutes for 10,000; what is timed is the check of the store)."""
+    ``start_run`` at a time took minutes for 10,000; what is timed is the check of the store).
+    Each run holds the environment ``start_run`` records (about half of the database's size)."""
+    from jupyter_mlops.environment import capture_environment
+
+    env = capture_environment(fresh_git=False)
     batch = WriteBatch()
     for index in range(first, last):
         run_id, now = new_run_id(), time.time()
-        batch.creates[run_id] = NewRun(name=f"r{index}", experiment="default", started_at=now)
+        batch.creates[run_id] = NewRun(name=f"r{index}", experiment="default", env=env, started_at=now)
         batch.params[run_id] = {"lr": index, "opt": "adam"}
         steps = array.array("q", range(100))
         batch.series[(run_id, "loss")] = (steps, array.array("d", (1 / (step + 1) for step in steps)),
