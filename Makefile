@@ -30,8 +30,9 @@ demo: install
 lab: install
 	cd examples/digits && ../../$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Every benchmark at full size; `make bench BENCH_ARGS=--quick` runs their quick modes instead.
 bench: install
-	bash benchmarks/run
+	bash benchmarks/run $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check jupyter_mlops tests benchmarks

@@ -40,22 +40,25 @@ OURS = {
         print(json.dumps({{"points_per_s": N / elapsed, "points": N}}))
     """,
     "search": """
-        import time, statistics, random, jupyter_mlops as mlops
+        import time, statistics, random, array, jupyter_mlops as mlops
         from jupyter_mlops.store.ids import new_run_id
-        from jupyter_mlops.store.sqlstore import WriteBatch
-        import array
+        from jupyter_mlops.store.sqlstore import NewRun, WriteBatch
         store = mlops.get_store({store!r})
         rng = random.Random(0)
         RUNS = {runs}
+        # Filled 500 runs a transaction, as the tracking writer batches (what is timed is the search).
+        batch = WriteBatch()
         for i in range(RUNS):
-            run_id = new_run_id()
-            store.create_run(run_id, name=f"run-{{i}}", experiment="bench",
-                             params={{f"p{{k}}": rng.randint(0, 9) for k in range(10)}}, env={{}})
-            if i % 500 == 0 or i == RUNS - 1:
-                pass
-            series = {{(run_id, f"m{{k}}"): (array.array("q", [0]), array.array("d", [rng.random()]),
-                      array.array("d", [time.time()])) for k in range(10)}}
-            store.write_batch(WriteBatch(series=series, ends={{run_id: ("finished", time.time(), None)}}))
+            run_id, now = new_run_id(), time.time()
+            batch.creates[run_id] = NewRun(name=f"run-{{i}}", experiment="bench", env={{}}, started_at=now)
+            batch.params[run_id] = {{f"p{{k}}": rng.randint(0, 9) for k in range(10)}}
+            for k in range(10):
+                batch.series[(run_id, f"m{{k}}")] = (array.array("q", [0]), array.array("d", [rng.random()]),
+                                                    array.array("d", [now]))
+            batch.ends[run_id] = ("finished", now, None)
+            if len(batch.ends) == 500 or i == RUNS - 1:
+                store.write_batch(batch)
+                batch = WriteBatch()
         if "://" in {store!r}:  # PostgreSQL: the statistics autovacuum would gather within a minute
             store.analyze()
         query = "params.p1 = 3 and metrics.m1 > 0.5"
@@ -122,12 +125,18 @@ MLFLOW = {
         rng = random.Random(0)
         RUNS = {their_runs}
         now = int(time.time() * 1000)
-        for i in range(RUNS):
-            run = client.create_run(exp)
-            client.log_batch(run.info.run_id,
-                             params=[Param(f"p{{k}}", str(rng.randint(0, 9))) for k in range(10)],
-                             metrics=[Metric(f"m{{k}}", rng.random(), now, 0) for k in range(10)])
-            client.set_terminated(run.info.run_id)
+        def values(i):
+            return ({{f"p{{k}}": str(rng.randint(0, 9)) for k in range(10)}},
+                    {{f"m{{k}}": rng.random() for k in range(10)}})
+        # One run through the API, copied in one transaction (benchmarks/_mlflow_fill.py): what
+        # is timed is the search, and 1,000 runs through the API took minutes.
+        params, metrics = values(0)
+        run = client.create_run(exp)
+        client.log_batch(run.info.run_id, params=[Param(k, v) for k, v in params.items()],
+                         metrics=[Metric(k, v, now, 0) for k, v in metrics.items()])
+        client.set_terminated(run.info.run_id)
+        from benchmarks._mlflow_fill import clone_runs
+        clone_runs({uri!r}, run.info.run_id, RUNS - 1, lambda i: values(i + 1))
         query = "params.p1 = '3' and metrics.m1 > 0.5"
         found = client.search_runs([exp], query, max_results=100)
         times = []
@@ -143,9 +152,10 @@ MLFLOW = {
         client = mlflow.MlflowClient()
         N, B = {their_history}, {their_batch}
         now = int(time.time() * 1000)
-        with mlflow.start_run() as run:
-            for b in range(N // B):
-                client.log_batch(run.info.run_id, metrics=[Metric("loss", i * 0.5, now, b * B + i) for i in range(B)])
+        with mlflow.start_run() as run:  # the first batch through the API, the rest copied in (_mlflow_fill)
+            client.log_batch(run.info.run_id, metrics=[Metric("loss", i * 0.5, now, i) for i in range(B)])
+        from benchmarks._mlflow_fill import add_points
+        add_points({uri!r}, run.info.run_id, "loss", [(i * 0.5, now, i) for i in range(B, N)])
         t = time.perf_counter()
         h = client.get_metric_history(run.info.run_id, "loss")
         assert len(h) == N, len(h)
@@ -226,7 +236,8 @@ def run_snippets(snippets: list[tuple[str, dict[str, str]]], quick: bool = False
     for index, (snippet, fmt) in enumerate(snippets):
         body = textwrap.indent(textwrap.dedent(snippet).format(**sizes, **fmt), "    ")
         parts.append(f"def _snippet_{index}():\n{body}\n_snippet_{index}()")
-    out = subprocess.run([sys.executable, "-c", "\n".join(parts)], capture_output=True, text=True, timeout=1800)
+    out = subprocess.run([sys.executable, "-c", "\n".join(parts)], capture_output=True, text=True, timeout=1800,
+                         cwd=os.path.dirname(HERE))  # the repository root: benchmarks._mlflow_fill imports
     if out.returncode != 0:
         raise RuntimeError(out.stderr[-3000:])
     lines = out.stdout.strip().splitlines()[-len(snippets):]
@@ -254,6 +265,27 @@ def mlflow_available() -> bool:
     return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
 
 
+def share_results(figures: dict) -> None:
+    """Under ``benchmarks/run`` (which sets ``BENCH_RESULTS`` to a folder of its own), leave
+    our SQLite figures for ``postgres_bench``, which shows them beside PostgreSQL's instead of
+    measuring the same workloads again."""
+    folder = os.environ.get("BENCH_RESULTS")
+    if folder and os.path.isdir(folder) and all(figures[name] for name in ("lifecycle", "log_metric", "search")):
+        with open(os.path.join(folder, "core.json"), "w") as file:
+            json.dump(figures, file)
+
+
+def shared_results(quick: bool) -> dict | None:
+    """The figures :func:`share_results` left in this ``benchmarks/run``, at the same sizes."""
+    folder = os.environ.get("BENCH_RESULTS")
+    try:
+        with open(os.path.join(folder or "", "core.json")) as file:
+            figures = json.load(file)
+    except (OSError, ValueError):
+        return None
+    return figures if figures.get("quick") == quick else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("ours", "mlflow"))
@@ -274,9 +306,10 @@ def main(argv: list[str] | None = None) -> int:
         return f"{ratio:,.1f}x"
 
     if with_ours or with_mlflow:
-        repeat = 1 if quick else 7
+        repeat = 1 if quick else 5
         ours_t = import_time("jupyter_mlops", repeat) if with_ours else None
-        theirs_t = import_time("mlflow", repeat) if with_mlflow else None
+        # --quick leaves MLflow's import out: each costs seconds to half a minute on a busy machine.
+        theirs_t = import_time("mlflow", repeat) if with_mlflow and not quick else None
         rows.append(("import (wall, python -c)",
                      f"{ours_t[0]:.3f} s (python alone {ours_t[1]:.3f} s)" if ours_t else "-",
                      f"{theirs_t[0]:.3f} s" if theirs_t else "-",
@@ -284,13 +317,24 @@ def main(argv: list[str] | None = None) -> int:
 
     workloads = ("log_metric", "search", "history", "first_use")
     batched: dict[str, tuple[dict | None, dict | None]] = {}
-    if quick:  # one process a tool for all its workloads (see run_snippets)
+    both_runs: dict = {}
+
+    def lifecycle(d: str) -> tuple[str, dict[str, str]]:
+        return LIFECYCLE, {"store": os.path.join(d, "ours") if with_ours else d, "uri": f"sqlite:///{d}/mlflow.db",
+                           "with_mlflow": str(with_mlflow)}
+
+    if quick:  # one process a tool for all its workloads, the lifecycle in the last (see run_snippets)
         with tempfile.TemporaryDirectory() as d:
-            ours_all = run_snippets([(OURS[name], {"store": os.path.join(d, name)}) for name in workloads],
+            ours_all = run_snippets([(OURS[name], {"store": os.path.join(d, name)}) for name in workloads]
+                                    + ([] if with_mlflow else [lifecycle(d)]),
                                     quick) if with_ours else [None] * len(workloads)
-            theirs_all = run_snippets([(MLFLOW[name], {"uri": f"sqlite:///{d}/{name}.db"}) for name in workloads],
-                                      quick) if with_mlflow else [None] * len(workloads)
-        batched = {name: (o, m) for name, o, m in zip(workloads, ours_all, theirs_all, strict=True)}
+            # One MLflow database for all but first use (each new one runs MLflow's migrations: seconds).
+            theirs_all = run_snippets([(MLFLOW[name], {"uri": f"sqlite:///{d}/{'first' if name == 'first_use' else 'mlflow'}.db"})
+                                       for name in workloads]
+                                      + [lifecycle(d)], quick) if with_mlflow else [None] * len(workloads)
+        last = (theirs_all if with_mlflow else ours_all)[len(workloads):]
+        both_runs = last[0] if last and last[0] else {}
+        batched = {name: (o, m) for name, o, m in zip(workloads, ours_all, theirs_all, strict=False)}
 
     def both(name: str) -> tuple[dict | None, dict | None]:
         if name in batched:
@@ -304,20 +348,25 @@ def main(argv: list[str] | None = None) -> int:
                 theirs = run_snippet(MLFLOW[name], quick, uri=f"sqlite:///{d}/mlflow.db")
         return ours, theirs
 
-    with tempfile.TemporaryDirectory() as d:
-        both_runs = run_snippet(LIFECYCLE, quick, store=os.path.join(d, "ours") if with_ours else d,
-                                uri=f"sqlite:///{d}/mlflow.db", with_mlflow=str(with_mlflow))
+    if not both_runs:
+        with tempfile.TemporaryDirectory() as d:
+            snippet, fmt = lifecycle(d)
+            both_runs = run_snippet(snippet, quick, **fmt)
     o, m = both_runs.get("ours") if with_ours else None, both_runs.get("mlflow")
+    shared = {"quick": quick, "lifecycle": o}
     rows.append(("run lifecycle (start, 5 params, 5 metrics, end), median, interleaved in one process",
                  f"{o['median_ms']:.2f} ms (CPU {o['cpu_ms']:.2f} ms)" if o else "-",
                  f"{m['median_ms']:.1f} ms (CPU {m['cpu_ms']:.1f} ms)" if m else "-",
                  fmt_ratio(o and o["median_ms"], m and m["median_ms"], False)))
     o, m = both("log_metric")
+    shared["log_metric"] = o
     rows.append((f"log_metric loop, {o['points'] if o else SIZES['full']['points']:,} steps, persisted",
                  f"{o['points_per_s']:,.0f} points/s" if o else "-",
                  f"{m['points_per_s']:,.0f}/s one by one, {m['batched_points_per_s']:,.0f}/s log_batch" if m else "-",
                  fmt_ratio(o and o["points_per_s"], m and m["batched_points_per_s"], True) + " vs log_batch"))
     o, m = both("search")
+    shared["search"] = o
+    share_results(shared)
     rows.append(("search_runs, filter on params and metrics",
                  f"{o['median_ms']:.1f} ms over {o['runs']:,} runs" if o else "-",
                  f"{m['median_ms']:.1f} ms over {m['runs']:,} runs" if m else "-",

@@ -12,7 +12,7 @@ import argparse
 import sys
 import tempfile
 
-from benchmarks.core import LIFECYCLE, MLFLOW, OURS, mlflow_available, run_snippet
+from benchmarks.core import LIFECYCLE, MLFLOW, OURS, mlflow_available, run_snippet, shared_results
 from tests.support.postgres import PostgresServer, find_bin_dir
 
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     server = PostgresServer().start()
     try:
         with_mlflow = mlflow_available()
+        # Under `make bench`, core.py has just measured these workloads on SQLite: shown, not rerun.
+        on_sqlite = shared_results(quick)
+        if on_sqlite:
+            print("(the SQLite column: benchmarks.core's figures from this `make bench`)")
         rows = []
         for name, label in (("lifecycle", "run lifecycle, median"), ("log_metric", "log_metric 1,000,000 steps, persisted"),
                             ("search", "search_runs, filter on params and metrics")):
@@ -34,12 +38,18 @@ def main(argv: list[str] | None = None) -> int:
                 both = run_snippet(LIFECYCLE, quick, store=server.create_database(), uri=url,
                                    with_mlflow=str(with_mlflow))
                 pg, theirs = both["ours"], both.get("mlflow")
-                with tempfile.TemporaryDirectory() as folder:
-                    lite = run_snippet(LIFECYCLE, quick, store=folder, uri="", with_mlflow="False")["ours"]
+                if on_sqlite:
+                    lite = on_sqlite[name]
+                else:
+                    with tempfile.TemporaryDirectory() as folder:
+                        lite = run_snippet(LIFECYCLE, quick, store=folder, uri="", with_mlflow="False")["ours"]
             else:
                 pg = run_snippet(OURS[name], quick, store=server.create_database())
-                with tempfile.TemporaryDirectory() as folder:
-                    lite = run_snippet(OURS[name], quick, store=folder)
+                if on_sqlite:
+                    lite = on_sqlite[name]
+                else:
+                    with tempfile.TemporaryDirectory() as folder:
+                        lite = run_snippet(OURS[name], quick, store=folder)
                 theirs = run_snippet(MLFLOW[name], quick, uri=url) if with_mlflow else None
             rows.append((label, pg, lite, theirs))
         print("workload | jupyter-mlops on PostgreSQL | jupyter-mlops on SQLite | MLflow on the same PostgreSQL")
