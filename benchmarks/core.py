@@ -86,6 +86,7 @@ OURS = {
         t = time.perf_counter()
         import jupyter_mlops as mlops
         import jupyter_mlops.tracking
+        import jupyter_mlops.store.sqlstore  # the store (and SQLAlchemy) load on first use since tracking/ is lazy
         loaded = time.perf_counter()
         with mlops.start_run(store={store!r} + "/fresh"):
             mlops.log_metric("x", 1.0)
