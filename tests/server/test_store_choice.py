@@ -42,7 +42,7 @@ async def test_a_store_nobody_created_lists_nothing_and_is_not_created(
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(data_dir))
     (jp_root_dir / "empty").mkdir()
     page = body(await api("runs", params={"path": "empty"}))
-    assert page == {"runs": [], "total": 0, "offset": 0, "store": str(data_dir / "mlops")}
+    assert page == {"runs": [], "total": 0, "offset": 0, "more": False, "store": str(data_dir / "mlops")}
     assert body(await api("experiments", params={"path": "empty"})) == {"experiments": []}
     info = body(await api("info", params={"path": "empty"}))
     assert info["store_exists"] is False
