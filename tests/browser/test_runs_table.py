@@ -207,11 +207,14 @@ def test_the_view_is_remembered_per_experiment(page: Any, lab: Lab) -> None:
 
     page.select_option(".jp-mlops-experiment-select", "churn")
     expect(page.locator(".jp-mlops-filter-input")).to_have_value("params.lr >= 0.2")
-    # and after a reload: JupyterLab's state database keeps it in the workspace
+    # and after a reload: JupyterLab's state database keeps it in the workspace, saved a
+    # moment later (the filter's text is in the workspace sooner, elsewhere: wait for the view)
     page.wait_for_function(
         """async () => {
             const saved = await window.jupyterapp.serviceManager.workspaces.fetch('default');
-            return JSON.stringify(saved.data).includes('params.lr >= 0.2');
+            return Object.entries(saved.data).some(([key, view]) =>
+                key.startsWith('jupyter-mlops:runs-view:') && key.endsWith(',"churn"]')
+                && view?.filter === 'params.lr >= 0.2');
         }""",
         polling=250,
     )
@@ -232,9 +235,11 @@ def test_the_view_is_remembered_per_experiment(page: Any, lab: Lab) -> None:
                     .map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join('; ');
             }"""
         )
+        shown = page.locator(".jp-mlops-experiment-select").input_value()
         pytest.xfail(
             "open defect: after a reload the remembered filter is sometimes not shown when "
-            f"this test runs after the others in its module (alone it passes); saved views: {kept}"
+            f"this test runs after the others in its module (alone it passes); experiment shown "
+            f"{shown!r}, saved views: {kept}"
         )
     expect(header(page, "tags.stage")).to_have_count(1)
     expect(header(page, "metrics.acc")).to_have_attribute("aria-sort", "descending")
