@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from typing import Any
 
 from .common import EXIT_OK, EXIT_RUN_FAILED, command
@@ -57,11 +58,8 @@ def _check(args: argparse.Namespace) -> int:
     from ..gates.check import check, open_for
     from ..gates.verdict import FORMATS
 
-    store = open_for(args.store)
-    try:
+    with closing(open_for(args.store)) as store:
         result = check(args.run, store=store, **gate_arguments(args))
-    finally:
-        store.close()
     sys.stdout.write(FORMATS[args.format](result))
     return EXIT_OK if result.passed else EXIT_RUN_FAILED
 
@@ -102,14 +100,11 @@ def _report(args: argparse.Namespace) -> int:
         from ..render.chart_svg import start_engine
 
         start_engine()
-    store = open_for(args.store)
-    try:
+    with closing(open_for(args.store)) as store:
         report = build_report(store, args.runs, args.baseline, require=args.require,
                               max_regression=parse_max_regression(args.max_regression),
                               overrides=overrides_of(args.higher_is_better, args.lower_is_better),
                               wait=args.wait, all_params=args.all_params)
-    finally:
-        store.close()
     if args.format == "html":
         from ..gates.report_html import report_html
 
