@@ -136,11 +136,24 @@ def _normal_prefixes(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(result))
 
 
+@dataclass(frozen=True)
+class _Folders:
+    """Paths and everything below them, tested with one ``str.startswith`` (a capture that
+    saw thousands of files tests each of them against some twenty folders)."""
+
+    exact: frozenset[str]
+    below: tuple[str, ...]
+
+    @classmethod
+    def of(cls, *groups: tuple[str, ...]) -> _Folders:
+        paths = {p for group in groups for p in group}
+        return cls(frozenset(paths), tuple(p.rstrip(os.sep) + os.sep for p in paths))
+
+    def hold(self, path: str) -> bool:
+        return path in self.exact or path.startswith(self.below)
+
+
 _left_out: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-
-
-def _inside(path: str, prefixes: tuple[str, ...]) -> bool:
-    return any(path == p or path.startswith(p + os.sep) for p in prefixes)
 
 
 # --- captures ---------------------------------------------------------------------------------
@@ -175,23 +188,22 @@ class FileCapture:
         global _left_out
         if _left_out is None:
             _left_out = (_interpreter_prefixes(), _system_prefixes())
-        always, system = _left_out[0] + self.exclude, _left_out[1]
-        root = (self.root,) if self.root else ()
-
-        def left_out(path: str) -> bool:
-            return _inside(path, always) or (_inside(path, system) and not _inside(path, root))
-
+        rule = _LeftOut(_Folders.of(_left_out[0], self.exclude), _Folders.of(_left_out[1]),
+                        _Folders.of((self.root,) if self.root else ()))
         found = []
         for raw, bits in dict(self.seen).items():  # a copy: another thread may still be opening
             try:
-                text = os.fsdecode(raw)  # type: ignore[arg-type]
-                absolute = os.path.normpath(os.path.join(self.cwd, text))
-                if "__pycache__" in absolute or left_out(absolute):
+                absolute = rule.absolute(os.fsdecode(raw), self.cwd)  # type: ignore[arg-type]
+                if "__pycache__" in absolute or rule.holds(absolute):
                     continue
-                real = os.path.realpath(absolute)
-                if real != absolute and left_out(real):
+                st = os.lstat(absolute)
+                if stat.S_ISLNK(st.st_mode):
+                    real, st = os.path.realpath(absolute), os.stat(absolute)
+                else:
+                    folder, _, name = absolute.rpartition(os.sep)
+                    real = os.path.join(rule.real_folder(folder), name)
+                if real != absolute and rule.holds(real):
                     continue
-                st = os.stat(absolute)
             except (OSError, TypeError, ValueError):
                 continue  # gone already (a scratch file), or not a path
             if not stat.S_ISREG(st.st_mode):
@@ -202,6 +214,42 @@ class FileCapture:
             if bits & _WRITE:
                 found.append((state, "output"))
         return found
+
+
+class _LeftOut:
+    """Whether a file is left out of a capture: below ``always``, or below ``system`` and not
+    in the project (``root``). Decided once per folder, as are the folders' real paths: the
+    files a cell opens mostly share a few folders."""
+
+    def __init__(self, always: _Folders, system: _Folders, root: _Folders) -> None:
+        self._always, self._system, self._root = always, system, root
+        self._folders: dict[str, bool] = {}
+        self._real: dict[str, str] = {}
+        self._normal: dict[str, str] = {}
+
+    def absolute(self, path: str, cwd: str) -> str:
+        """``path`` made absolute against ``cwd`` and normalised, its folder once."""
+        folder, _, name = path.rpartition(os.sep)
+        if name in ("", ".", "..") or not folder:
+            return os.path.normpath(os.path.join(cwd, path))
+        normal = self._normal.get(folder)
+        if normal is None:
+            normal = self._normal[folder] = os.path.normpath(os.path.join(cwd, folder))
+        return normal + name if normal == os.sep else normal + os.sep + name
+
+    def holds(self, path: str) -> bool:
+        folder = path.rpartition(os.sep)[0] or os.sep
+        decided = self._folders.get(folder)
+        if decided is None:
+            decided = self._folders[folder] = self._always.hold(folder) or (
+                self._system.hold(folder) and not self._root.hold(folder))
+        return decided or path in self._always.exact
+
+    def real_folder(self, folder: str) -> str:
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = os.path.realpath(folder or os.sep)
+        return real
 
 
 def start(store: Store | str, run_id: str, *,
