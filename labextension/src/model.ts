@@ -203,23 +203,24 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   async setFilter(filter: string): Promise<void> {
-    await this._viewReady();
-    this.update({ filter, offset: 0 });
-    this._rememberView();
-    await this.refresh();
+    if (await this._changeView(() => this.update({ filter, offset: 0 }))) {
+      await this.refresh();
+    }
   }
 
   /** Sort by a field; the same field again flips the direction. */
   async sortBy(field: string): Promise<void> {
-    await this._viewReady();
-    const current = this.state.sort;
-    const descending =
-      current && current.field === field
-        ? !current.descending
-        : field === 'started_at' || field.startsWith('metrics.');
-    this.update({ sort: { field, descending }, offset: 0 });
-    this._rememberView();
-    await this.refresh();
+    const sorted = await this._changeView(() => {
+      const current = this.state.sort;
+      const descending =
+        current && current.field === field
+          ? !current.descending
+          : field === 'started_at' || field.startsWith('metrics.');
+      this.update({ sort: { field, descending }, offset: 0 });
+    });
+    if (sorted) {
+      await this.refresh();
+    }
   }
 
   async setPage(offset: number): Promise<void> {
@@ -245,40 +246,30 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   toggleColumn(kind: keyof IColumns, key: string): void {
-    if (!this._viewShown()) {
-      void this._viewReady().then(() => {
-        this.toggleColumn(kind, key);
+    void this._changeView(() => {
+      const chosen = this.state.columns[kind];
+      const next = chosen.includes(key)
+        ? chosen.filter(k => k !== key)
+        : [...chosen, key];
+      this.update({
+        columns: { ...this.state.columns, [kind]: next },
+        columnsChosen: true
       });
-      return;
-    }
-    const chosen = this.state.columns[kind];
-    const next = chosen.includes(key)
-      ? chosen.filter(k => k !== key)
-      : [...chosen, key];
-    this.update({
-      columns: { ...this.state.columns, [kind]: next },
-      columnsChosen: true
     });
-    this._rememberView();
   }
 
   /** Go back to the columns chosen for the runs shown. */
   resetColumns(): void {
-    if (!this._viewShown()) {
-      void this._viewReady().then(() => {
-        this.resetColumns();
+    void this._changeView(() => {
+      this.update({
+        columnsChosen: false,
+        columns: defaultColumns(
+          this._shownRuns(),
+          this.state.sort,
+          this._autoColumns
+        )
       });
-      return;
-    }
-    this.update({
-      columnsChosen: false,
-      columns: defaultColumns(
-        this._shownRuns(),
-        this.state.sort,
-        this._autoColumns
-      )
     });
-    this._rememberView();
   }
 
   /** Show or hide the children of a sweep or pipeline run under it. */
@@ -527,13 +518,6 @@ export class RunsModel extends PollingModel<IRunsState> {
     this._updateColumns();
   }
 
-  /**
-   * Bring back the columns, sort and filter last used for this folder's experiment. An
-   * answer that comes after the folder or experiment changed again is dropped: it would put
-   * another experiment's view on screen. Pages and the user's changes to the view wait for
-   * the read under way (`_viewRead`), so neither the defaults nor the last experiment's view
-   * is asked for or saved under this one.
-   */
   /** Whether the view on screen is this folder's experiment's (read, or chosen since). */
   private _viewShown(): boolean {
     return (
@@ -550,6 +534,13 @@ export class RunsModel extends PollingModel<IRunsState> {
     return this._viewRead ?? Promise.resolve();
   }
 
+  /**
+   * Bring back the columns, sort and filter last used for this folder's experiment. An
+   * answer that comes after the folder or experiment changed again is dropped: it would put
+   * another experiment's view on screen. Pages and the user's changes to the view wait for
+   * the read under way (`_viewRead`), so neither the defaults nor the last experiment's view
+   * is asked for or saved under this one.
+   */
   private _recallView(): Promise<void> {
     const key = viewKey(this.state.path, this.state.experiment);
     const ticket = ++this._viewTicket;
@@ -579,6 +570,30 @@ export class RunsModel extends PollingModel<IRunsState> {
       expanded: [],
       children: {}
     });
+  }
+
+  /**
+   * Change the view on screen (filter, sort or columns) and remember it: at once when it is
+   * this folder's experiment's, else once its read is done. A change asked for one view is
+   * dropped when another is shown by then (the experiment or folder changed meanwhile): it
+   * would be saved under the other's key, and overwrite what that one remembers. Resolves
+   * to whether the change was made.
+   */
+  private _changeView(change: () => void): Promise<boolean> {
+    const apply = (): boolean => {
+      change();
+      this._rememberView();
+      return true;
+    };
+    if (this._viewShown()) {
+      return Promise.resolve(apply());
+    }
+    const key = viewKey(this.state.path, this.state.experiment);
+    return this._viewReady().then(() =>
+      this.isGone() || key !== viewKey(this.state.path, this.state.experiment)
+        ? false
+        : apply()
+    );
   }
 
   private _rememberView(): void {

@@ -194,6 +194,48 @@ describe('RunsModel', () => {
     ]);
   });
 
+  it('never saves a change asked for one experiment under the next one', async () => {
+    const { api } = server(() => [run('a')]);
+    const slow = new Map<string, () => void>();
+    const views: Record<string, unknown> = {
+      [viewKey('', 'other')]: {
+        filter: 'params.lr > 0',
+        sort: { field: 'metrics.acc', descending: true },
+        columns: { params: ['lr'], metrics: ['acc'], tags: [] }
+      }
+    };
+    const written: [string, unknown][] = [];
+    const memory = {
+      recall: (key: string) =>
+        new Promise<ReturnType<typeof readView>>(resolve => {
+          slow.set(key, () => resolve(readView(views[key])));
+        }),
+      remember: (key: string, view: unknown) => {
+        written.push([key, JSON.parse(JSON.stringify(view))]);
+        return Promise.resolve();
+      }
+    };
+    const model = new RunsModel({ api, memory });
+    // a filter, a sort and a column asked for 'default' while its view is read; the user
+    // switches to 'other' before that read answers
+    const first = model.setExperiment('default');
+    const filtering = model.setFilter('');
+    const sorting = model.sortBy('params.lr');
+    model.toggleColumn('tags', 'stage');
+    model.resetColumns();
+    const second = model.setExperiment('other');
+    slow.get(viewKey('', 'default'))!();
+    slow.get(viewKey('', 'other'))!();
+    await Promise.all([first, filtering, sorting, second]);
+    await Promise.resolve();
+    expect(written.filter(([key]) => key === viewKey('', 'other'))).toEqual(
+      []
+    );
+    expect(model.state.filter).toBe('params.lr > 0');
+    expect(model.state.sort).toEqual({ field: 'metrics.acc', descending: true });
+    expect(model.state.columns.tags).toEqual([]);
+  });
+
   it('nests child runs under their parent unless a filter is typed', async () => {
     const parent = run('p', 'finished', { children: 2 });
     const kids = [
