@@ -29,7 +29,7 @@ from tests.browser.test_sidebar import (
 from tests.browser.test_sidebar import (
     reset as reset_sidebar,
 )
-from tests.support.browser import Lab, start_lab, write_notebook
+from tests.support.browser import Lab, start_lab, wait_until_resolved, write_notebook
 from tests.support.contrast import MINIMUM, text_pairs, unreadable
 
 pytestmark = pytest.mark.slow
@@ -409,20 +409,15 @@ def test_states_links_and_dialogs(page: Any, lab: Lab) -> None:
     dialog.locator(".jp-mod-accept").click()
     expect(dialog).to_have_count(0)
     expect(row(page, lab.runs["sgd"])).to_have_count(1)
-    page.wait_for_function(
+    wait_until_resolved(
+        page,
         "async (id) => { const r = await fetch(`${window.jupyterapp.serviceManager.serverSettings.baseUrl}"
         "mlops/api/runs/${id}`, { headers: { Authorization: `token ${window.jupyterapp"
         ".serviceManager.serverSettings.token}` } }); return (await r.json()).tags.stage === 'dev'; }",
-        arg=lab.runs["sgd"],
+        lab.runs["sgd"],
     )
 
 
-@pytest.mark.xfail(
-    reason="open defect: after the streaming test above, the compare tab opened here is gone "
-    "(no restore key, the layout saved again without it) between the wait and the reload; the "
-    "run tabs come back; alone, or after the other tests, it passes",
-    strict=False,
-)
 def test_compare_and_detail_tabs_come_back_after_a_reload(page: Any, lab: Lab) -> None:
     reset(page)
     baseline, wider = lab.runs["baseline"], lab.runs["wider"]
@@ -434,14 +429,14 @@ def test_compare_and_detail_tabs_come_back_after_a_reload(page: Any, lab: Lab) -
     expect(page.locator(".jp-mlops-compare-body:visible")).to_be_visible()
     # the layout restorer keeps open tabs in the workspace: reload once its saved layout of
     # the main area holds all three (a tab's own restore key alone brings nothing back)
-    page.wait_for_function(
+    wait_until_resolved(
+        page,
         """async () => {
             const saved = await window.jupyterapp.serviceManager.workspaces.fetch('default');
             const main = JSON.stringify(saved.data['layout-restorer:data']?.main ?? null);
             return main.includes('jupyter-mlops-compare:')
                 && (main.match(/jupyter-mlops-run:/g) || []).length === 2;
         }""",
-        polling=250,
     )
     page.reload()
     page.wait_for_selector("#jp-main-dock-panel")

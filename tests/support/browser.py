@@ -178,6 +178,19 @@ def run_command(page: Any, name: str, args: dict[str, Any] | None = None) -> Non
     )
 
 
+def wait_until_resolved(page: Any, expression: str, arg: Any = None, *, timeout_ms: int = 30_000,
+                        every_ms: int = 250) -> None:
+    """Wait until the async page function ``expression`` resolves to a truthy value, asking
+    again every ``every_ms``. Playwright's ``wait_for_function`` cannot do this: the promise an
+    async function returns is itself truthy, so it returns at once, before the fetch inside
+    has answered."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not true after {timeout_ms / 1000:g} s: {expression.strip()[:200]}")
+        page.wait_for_timeout(every_ms)
+
+
 def write_notebook(path: Path, *cells: str | tuple[str, list[str]]) -> bytes:
     """A notebook of code cells (a cell may be ``(source, tags)``), written to ``path``."""
     import nbformat
