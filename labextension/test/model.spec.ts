@@ -228,11 +228,12 @@ describe('RunsModel', () => {
     slow.get(viewKey('', 'other'))!();
     await Promise.all([first, filtering, sorting, second]);
     await Promise.resolve();
-    expect(written.filter(([key]) => key === viewKey('', 'other'))).toEqual(
-      []
-    );
+    expect(written.filter(([key]) => key === viewKey('', 'other'))).toEqual([]);
     expect(model.state.filter).toBe('params.lr > 0');
-    expect(model.state.sort).toEqual({ field: 'metrics.acc', descending: true });
+    expect(model.state.sort).toEqual({
+      field: 'metrics.acc',
+      descending: true
+    });
     expect(model.state.columns.tags).toEqual([]);
   });
 
