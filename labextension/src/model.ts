@@ -203,7 +203,10 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   async setFilter(filter: string): Promise<void> {
-    if (await this._changeView(() => this.update({ filter, offset: 0 }))) {
+    const changed = await this._changeView(() => {
+      this.update({ filter, offset: 0 });
+    });
+    if (changed) {
       await this.refresh();
     }
   }

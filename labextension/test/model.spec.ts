@@ -208,7 +208,9 @@ describe('RunsModel', () => {
     const memory = {
       recall: (key: string) =>
         new Promise<ReturnType<typeof readView>>(resolve => {
-          slow.set(key, () => resolve(readView(views[key])));
+          slow.set(key, () => {
+            resolve(readView(views[key]));
+          });
         }),
       remember: (key: string, view: unknown) => {
         written.push([key, JSON.parse(JSON.stringify(view))]);
