@@ -1,7 +1,7 @@
 """Debian's Chromium driven by Playwright (Python), and screenshots of what it showed.
 
 Each test module starts one JupyterLab and one Chromium of its own (module-scoped
-fixtures). Without Chromium or Playwright the tests are skipped, saying
+fixtures: the module's ``lab``, and ``page``, one page of it, unless the module needs another). Without Chromium or Playwright the tests are skipped, saying
 what to install.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, browser_missing
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Lab, browser_missing, open_lab_page
 
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
@@ -33,6 +33,14 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, lab: Lab) -> Iterator[Any]:
+    """One JupyterLab page for a module's tests, of the ``lab`` fixture the module defines."""
+    page = open_lab_page(browser, lab)
+    yield page
+    page.context.close()
 
 
 class Screenshots:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from jupyter_mlops.store import forget_stores
-from tests.browser.test_sidebar import command, expect, open_lab, row, show_sidebar
-from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab, track_run, write_notebook
+from tests.browser.test_sidebar import command, expect, row, show_sidebar
+from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, serving, track_run, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -62,18 +62,9 @@ def populate(root: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("lab-root")
-    ids = populate(root)
-    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
-    server.runs = {str(i): run_id for i, run_id in enumerate(ids)}
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = open_lab(browser, lab)
-    yield page
-    page.context.close()
+    ids = {str(i): run_id for i, run_id in enumerate(populate(root))}
+    with serving(root, tmp_path_factory.mktemp("lab-home"), ids) as lab:
+        yield lab
 
 
 def theme(page: Any, name: str, *, close_all: bool = False) -> None:

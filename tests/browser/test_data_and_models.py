@@ -17,7 +17,7 @@ import pytest
 import jupyter_mlops as mlops
 from jupyter_mlops.capture import files as capture
 from jupyter_mlops.store import forget_stores
-from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, open_lab_page, run_command, start_lab
+from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, open_lab_page, run_command, serving
 
 pytestmark = pytest.mark.slow
 
@@ -63,11 +63,8 @@ def populate(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("lab-root")
-    runs = populate(root)
-    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
-    server.runs = runs
-    yield server
-    server.stop()
+    with serving(root, tmp_path_factory.mktemp("lab-home"), populate(root)) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jupyter_mlops.store import open_store
-from tests.support.browser import SIDEBAR, Lab, start_lab, track_run, write_notebook
+from tests.support.browser import SIDEBAR, Lab, serving, track_run, write_notebook
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +31,8 @@ def notebook_server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> I
     }
     open_store(str(store_dir)).set_snapshot(runs["baseline"], write_notebook(root / "snap.ipynb", "lr = 0.1"))
     write_notebook(root / "train.ipynb", "lr = 0.1")
-    server = start_lab(root, tmp_path_factory.mktemp("nb7-home"), notebook=True)
-    server.runs = runs
-    yield server
-    server.stop()
+    with serving(root, tmp_path_factory.mktemp("nb7-home"), runs, notebook=True) as server:
+        yield server
 
 
 @pytest.fixture

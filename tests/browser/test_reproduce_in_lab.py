@@ -16,11 +16,10 @@ from tests.browser.test_sidebar import (
     RUN_WAIT_MS,
     command,
     expect,
-    open_lab,
     reset,
     row,
 )
-from tests.support.browser import SIDEBAR, Lab, start_lab
+from tests.support.browser import SIDEBAR, Lab, serving
 from tests.support.runner import write_notebook
 
 pytestmark = pytest.mark.slow
@@ -43,17 +42,8 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
     run = run_notebook(path, store=os.fspath(root / ".mlops"))
     assert run.status == "finished", run.error
     forget_stores()
-    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
-    server.runs = {"unseeded": run.id}
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = open_lab(browser, lab)
-    yield page
-    page.context.close()
+    with serving(root, tmp_path_factory.mktemp("lab-home"), {"unseeded": run.id}) as lab:
+        yield lab
 
 
 def set_theme(page: Any, theme: str, light: bool) -> None:

@@ -17,7 +17,7 @@ import pytest
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store.ids import new_run_id
 from tests.browser.test_sidebar import command, expect, show_sidebar
-from tests.support.browser import SIDEBAR, Lab, start_lab, wait_until_resolved
+from tests.support.browser import SIDEBAR, Lab, serving, wait_restored, wait_until_resolved
 from tests.support.runner import wait_until, write_notebook
 
 pytestmark = pytest.mark.slow
@@ -81,22 +81,15 @@ def populate(root: Path) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("table-root")
-    runs = populate(root)
-    server = start_lab(root, tmp_path_factory.mktemp("table-home"))
-    server.runs = runs
-    yield server
-    server.stop()
+    with serving(root, tmp_path_factory.mktemp("table-home"), populate(root)) as lab:
+        yield lab
 
 
 def open_page(context: Any, lab: Lab) -> Any:
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     page.goto(f"{lab.url}lab?token={lab.token}")
-    page.wait_for_selector("#jp-main-dock-panel")
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:open')"
-    )
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    wait_restored(page)
     return page
 
 
@@ -219,9 +212,7 @@ def test_the_view_is_remembered_per_experiment(page: Any, lab: Lab) -> None:
         }""",
     )
     page.reload()
-    page.wait_for_selector("#jp-main-dock-panel")
-    page.wait_for_function("() => window.jupyterapp?.commands.hasCommand('jupyter-mlops:open')")
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    wait_restored(page)
     show_sidebar(page)
     page.select_option(".jp-mlops-experiment-select", "churn")
     expect(page.locator(".jp-mlops-filter-input")).to_have_value("params.lr >= 0.2")

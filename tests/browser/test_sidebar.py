@@ -16,7 +16,16 @@ import pytest
 import jupyter_mlops
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store.entities import ExecutedCell
-from tests.support.browser import SIDEBAR, SIDEBAR_TAB, Lab, start_lab, track_run, write_notebook
+from tests.support.browser import (
+    SIDEBAR,
+    SIDEBAR_TAB,
+    Lab,
+    open_lab_page,
+    serving,
+    track_run,
+    wait_restored,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -93,33 +102,13 @@ def populate(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root = tmp_path_factory.mktemp("lab-root")
-    runs = populate(root)
-    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
-    server.runs = runs
-    yield server
-    server.stop()
-
-
-def open_lab(browser: Any, lab: Lab, **context: Any) -> Any:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}, **context).new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{lab.url}lab?token={lab.token}")
-    page.wait_for_selector("#jp-main-dock-panel")
-    wait_restored(page)
-    return page
-
-
-def wait_restored(page: Any) -> None:
-    """Wait until JupyterLab has restored its layout (which may open or close sidebars)."""
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:open')"
-    )
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    with serving(root, tmp_path_factory.mktemp("lab-home"), populate(root)) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")
 def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = open_lab(browser, lab, accept_downloads=True)
+    page = open_lab_page(browser, lab, wait_ms=WAIT_MS, accept_downloads=True)
     yield page
     page.context.close()
 
@@ -431,7 +420,6 @@ def test_a_version_mismatch_is_said_clearly(browser: Any, lab: Lab, shots: Any) 
     )
     try:
         page.goto(f"{lab.url}lab?token={lab.token}")
-        page.wait_for_selector("#jp-main-dock-panel")
         wait_restored(page)
         show_sidebar(page)
         notice = page.locator(f"{SIDEBAR} .jp-mlops-notice")

@@ -21,7 +21,6 @@ from tests.browser.test_sidebar import (
     SIDEBAR,
     command,
     expect,
-    open_lab,
     populate,
     row,
     select,
@@ -29,7 +28,7 @@ from tests.browser.test_sidebar import (
 from tests.browser.test_sidebar import (
     reset as reset_sidebar,
 )
-from tests.support.browser import Lab, start_lab, wait_until_resolved, write_notebook
+from tests.support.browser import Lab, serving, wait_restored, wait_until_resolved, write_notebook
 from tests.support.contrast import MINIMUM, text_pairs, unreadable
 
 pytestmark = pytest.mark.slow
@@ -95,17 +94,8 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
     )
     store.update_run(runs["wider"], tags={"rerun_of": runs["baseline"], "mlops.snapshot": "kept"})
     forget_stores()
-    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
-    server.runs = runs
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = open_lab(browser, lab)
-    yield page
-    page.context.close()
+    with serving(root, tmp_path_factory.mktemp("lab-home"), runs) as lab:
+        yield lab
 
 
 def reset(page: Any) -> None:
@@ -439,11 +429,7 @@ def test_compare_and_detail_tabs_come_back_after_a_reload(page: Any, lab: Lab) -
         }""",
     )
     page.reload()
-    page.wait_for_selector("#jp-main-dock-panel")
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:open')"
-    )
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    wait_restored(page)
     tabs = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
     expect(tabs.filter(has_text="Compare 2 runs")).to_have_count(1)
     expect(tabs.filter(has_text="Run: baseline")).to_have_count(1)

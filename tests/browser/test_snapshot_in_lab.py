@@ -14,7 +14,7 @@ from sqlalchemy import update
 from jupyter_mlops.store import forget_stores, open_store
 from jupyter_mlops.store import schema as s
 from jupyter_mlops.store.blobs import compress_blob
-from tests.support.browser import Lab, start_lab, track_run
+from tests.support.browser import Lab, open_lab_page, serving, track_run
 
 pytestmark = pytest.mark.slow
 
@@ -55,22 +55,13 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
         conn.execute(s.snapshot_blobs.insert().values(digest=digest, size=len(data), data=packed))
         conn.execute(update(s.runs).where(s.runs.c.id == runs["stored before"]).values(snapshot=digest))
     forget_stores()
-    server = start_lab(root, tmp_path_factory.mktemp("lab-home"))
-    server.runs = runs
-    yield server
-    server.stop()
+    with serving(root, tmp_path_factory.mktemp("lab-home"), runs) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")
 def page(browser: Any, lab: Lab) -> Iterator[Any]:
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-    page.set_default_timeout(WAIT_MS)
-    page.goto(f"{lab.url}lab?token={lab.token}")
-    page.wait_for_selector("#jp-main-dock-panel")
-    page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('jupyter-mlops:open-snapshot')"
-    )
-    page.evaluate("async () => { await window.jupyterapp.restored; }")
+    page = open_lab_page(browser, lab, "jupyter-mlops:open-snapshot", WAIT_MS)
     yield page
     page.context.close()
 

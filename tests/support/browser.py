@@ -3,6 +3,7 @@ temporary root directory, isolated from the user's Jupyter config, data and sett
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -156,18 +158,38 @@ def start_lab(root: Path, home: Path, *, notebook: bool = False) -> Lab:
     raise RuntimeError(f"JupyterLab did not answer within {START_TIMEOUT:.0f} s:\n{lab.log_tail()}")
 
 
-def open_lab_page(browser: Any, lab: Lab, ready_command: str, wait_ms: int = 30_000) -> Any:
-    """A 1440x900 page of ``lab``, once JupyterLab has restored its layout and the extension's
-    ``ready_command`` exists."""
-    page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+def open_lab_page(browser: Any, lab: Lab, ready_command: str = "jupyter-mlops:open", wait_ms: int = 30_000,
+                  **context: Any) -> Any:
+    """A 1440x900 page of ``lab`` in a browser context of its own (``context``: more options for
+    it, such as ``accept_downloads``), once JupyterLab has restored its layout and the
+    extension's ``ready_command`` exists."""
+    page = browser.new_context(viewport={"width": 1440, "height": 900}, **context).new_page()
     page.set_default_timeout(wait_ms)
     page.goto(f"{lab.url}lab?token={lab.token}")
+    wait_restored(page, ready_command)
+    return page
+
+
+def wait_restored(page: Any, ready_command: str = "jupyter-mlops:open") -> None:
+    """Wait until JupyterLab, (re)loaded, has restored its layout (which may open or close
+    sidebars and tabs) and the extension's ``ready_command`` exists."""
     page.wait_for_selector("#jp-main-dock-panel")
     page.wait_for_function(
         "(name) => window.jupyterapp && window.jupyterapp.commands.hasCommand(name)", arg=ready_command
     )
     page.evaluate("async () => { await window.jupyterapp.restored; }")
-    return page
+
+
+@contextlib.contextmanager
+def serving(root: Path, home: Path, runs: dict[str, str], *, notebook: bool = False) -> Iterator[Lab]:
+    """A module's JupyterLab over ``root`` (see :func:`start_lab`), told the ids of the runs the
+    module made (``lab.runs``), stopped when the module is done."""
+    lab = start_lab(root, home, notebook=notebook)
+    lab.runs = runs
+    try:
+        yield lab
+    finally:
+        lab.stop()
 
 
 def run_command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
