@@ -6,7 +6,8 @@ process-wide hook, installed on first use (audit hooks cannot be removed), notes
 while a capture is active and returns at once otherwise, and for every other event.
 
 When a capture stops, the paths are filtered (the interpreter's own files, site-packages,
-the store, the notebook, ``/proc``, ``/dev``, ``/sys``, temporary folders), stat'ed, and
+the store, the notebook, ``/proc``, ``/dev``, ``/sys``, temporary folders: see
+:mod:`.left_out`), stat'ed, and
 handed to one background thread that hashes new content (see :mod:`..store.files`) and
 writes the run's file records; the next cell is not held up, unless it opens for writing a
 file still being hashed, and then only until that file is done.
@@ -18,17 +19,16 @@ import atexit
 import contextlib
 import logging
 import os
-import site
 import stat
 import sys
-import tempfile
 import threading
 from _thread import get_ident
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .left_out import LeftOut, normal_paths
 
 if TYPE_CHECKING:
     from ..store.files import FileState
@@ -101,61 +101,6 @@ def ignoring() -> Iterator[None]:
             _ignored_threads.discard(ident)
 
 
-# --- what is left out -----------------------------------------------------------------------
-
-
-def _interpreter_prefixes() -> tuple[str, ...]:
-    """Folders whose files are never a run's data: the interpreter's, its packages' and ours."""
-    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             str(Path(__file__).resolve().parents[1])}  # this package, wherever it is installed
-    with contextlib.suppress(Exception):
-        found.update(site.getsitepackages())
-    with contextlib.suppress(Exception):
-        found.add(site.getusersitepackages())
-    home = Path.home()
-    found.update(str(home / name) for name in (".cache", ".ipython", ".jupyter", ".local/share/jupyter",
-                                               ".config/matplotlib", ".matplotlib"))
-    for env in ("IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "MPLCONFIGDIR"):
-        if os.environ.get(env):
-            found.add(os.environ[env])
-    return _normal_prefixes(found)
-
-
-def _system_prefixes() -> tuple[str, ...]:
-    """The system's and temporary folders: left out unless the project itself lies inside one
-    (a project under /tmp still has data)."""
-    return _normal_prefixes({"/proc", "/dev", "/sys", "/usr", "/etc", "/tmp", "/var/tmp", tempfile.gettempdir()})
-
-
-def _normal_prefixes(paths: set[str]) -> tuple[str, ...]:
-    result = set()
-    for path in paths:
-        if path and os.path.abspath(path) != os.sep:
-            result.add(os.path.abspath(path).rstrip(os.sep) or os.sep)
-            result.add(os.path.realpath(path).rstrip(os.sep) or os.sep)
-    return tuple(sorted(result))
-
-
-@dataclass(frozen=True)
-class _Folders:
-    """Paths and everything below them, tested with one ``str.startswith`` (a capture that
-    saw thousands of files tests each of them against some twenty folders)."""
-
-    exact: frozenset[str]
-    below: tuple[str, ...]
-
-    @classmethod
-    def of(cls, *groups: tuple[str, ...]) -> _Folders:
-        paths = {p for group in groups for p in group}
-        return cls(frozenset(paths), tuple(p.rstrip(os.sep) + os.sep for p in paths))
-
-    def hold(self, path: str) -> bool:
-        return path in self.exact or path.startswith(self.below)
-
-
-_left_out: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-
-
 # --- captures ---------------------------------------------------------------------------------
 
 
@@ -185,11 +130,7 @@ class FileCapture:
         """(state, role) of each regular file seen, outside the left-out folders."""
         from ..store.files import FileState
 
-        global _left_out
-        if _left_out is None:
-            _left_out = (_interpreter_prefixes(), _system_prefixes())
-        rule = _LeftOut(_Folders.of(_left_out[0], self.exclude), _Folders.of(_left_out[1]),
-                        _Folders.of((self.root,) if self.root else ()))
+        rule = LeftOut.of_capture(self.exclude, self.root)
         found = []
         for raw, bits in dict(self.seen).items():  # a copy: another thread may still be opening
             try:
@@ -216,42 +157,6 @@ class FileCapture:
         return found
 
 
-class _LeftOut:
-    """Whether a file is left out of a capture: below ``always``, or below ``system`` and not
-    in the project (``root``). Decided once per folder, as are the folders' real paths: the
-    files a cell opens mostly share a few folders."""
-
-    def __init__(self, always: _Folders, system: _Folders, root: _Folders) -> None:
-        self._always, self._system, self._root = always, system, root
-        self._folders: dict[str, bool] = {}
-        self._real: dict[str, str] = {}
-        self._normal: dict[str, str] = {}
-
-    def absolute(self, path: str, cwd: str) -> str:
-        """``path`` made absolute against ``cwd`` and normalised, its folder once."""
-        folder, _, name = path.rpartition(os.sep)
-        if name in ("", ".", "..") or not folder:
-            return os.path.normpath(os.path.join(cwd, path))
-        normal = self._normal.get(folder)
-        if normal is None:
-            normal = self._normal[folder] = os.path.normpath(os.path.join(cwd, folder))
-        return normal + name if normal == os.sep else normal + os.sep + name
-
-    def holds(self, path: str) -> bool:
-        folder = path.rpartition(os.sep)[0] or os.sep
-        decided = self._folders.get(folder)
-        if decided is None:
-            decided = self._folders[folder] = self._always.hold(folder) or (
-                self._system.hold(folder) and not self._root.hold(folder))
-        return decided or path in self._always.exact
-
-    def real_folder(self, folder: str) -> str:
-        real = self._real.get(folder)
-        if real is None:
-            real = self._real[folder] = os.path.realpath(folder or os.sep)
-        return real
-
-
 def start(store: Store | str, run_id: str, *,
           notebook: str | os.PathLike[str] | None = None) -> FileCapture | None:
     """Start noting the files this process opens for run ``run_id`` of ``store`` (a Store or a
@@ -271,7 +176,7 @@ def start(store: Store | str, run_id: str, *,
     from ..config import project_root
 
     root = project_root(location)
-    capture = FileCapture(store, run_id, _normal_prefixes(exclude), str(root))
+    capture = FileCapture(store, run_id, normal_paths(exclude), str(root))
     with _state_lock:
         if any(c.run_id == run_id and _location(c.store) == location for c in _captures):
             return None

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jupyter_mlops.capture import files as capture
+from jupyter_mlops.capture import left_out
 
 
 def plain_rule(seen: dict[str, int], cwd: str, always: tuple[str, ...], system: tuple[str, ...],
@@ -96,13 +97,13 @@ def test_the_folder_rule_keeps_what_the_path_rule_keeps(tree: Path, monkeypatch:
     root = str(tree / "sys/proj") if root_in_system else str(tree / "proj")
     routes = data.draw(st.lists(a_route(tree, cwd), max_size=12))
     seen = {route: data.draw(st.sampled_from([1, 2, 3, 5, 7])) for route in routes}
-    monkeypatch.setattr(capture, "_left_out", (always, system))
+    monkeypatch.setattr(left_out, "_defaults", (always, system))
     found = capture.FileCapture(store="unused", run_id="r", root=root, seen=dict(seen), cwd=cwd).files()
     assert [(state.path, role) for state, role in found] == plain_rule(seen, cwd, always, system, root)
 
 
 def test_files_at_the_filesystem_root_and_relative_dots(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(capture, "_left_out", ((str(tree / "venv"),), (str(tree / "sys"),)))
+    monkeypatch.setattr(left_out, "_defaults", ((str(tree / "venv"),), (str(tree / "sys"),)))
     seen = {"../top.txt": 1 | capture._FIRST_READ, "./a.csv": 2, "data/../a.csv": 1, "/": 1,
             "data/raw/../b.csv": 2, "data/raw/./c.bin": 1 | capture._FIRST_READ}
     found = capture.FileCapture(store="unused", run_id="r", root=str(tree / "proj"), seen=seen,
