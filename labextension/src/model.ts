@@ -14,6 +14,7 @@ import {
   ISortKey
 } from './tableDefaults';
 import { IViewMemory, viewKey } from './viewMemory';
+import { ViewKeeper } from './viewKeeper';
 import { PollingModel } from './viewModel';
 
 export { IColumns, ISortKey } from './tableDefaults';
@@ -118,7 +119,29 @@ export class RunsModel extends PollingModel<IRunsState> {
     );
     this.api = options.api;
     this._autoColumns = options.autoColumns ?? 3;
-    this._memory = options.memory ?? null;
+    this._view = new ViewKeeper(
+      {
+        key: () => viewKey(this.state.path, this.state.experiment),
+        current: () => ({
+          filter: this.state.filter,
+          sort: this.state.sort,
+          columns: this.state.columnsChosen ? this.state.columns : null
+        }),
+        show: saved => {
+          this.update({
+            filter: saved?.filter ?? '',
+            sort: saved?.sort ?? null,
+            columnsChosen:
+              saved?.columns !== undefined && saved.columns !== null,
+            columns: saved?.columns ?? this.state.columns,
+            expanded: [],
+            children: {}
+          });
+        },
+        gone: () => this.isGone()
+      },
+      options.memory ?? null
+    );
   }
 
   readonly api: MlopsApi;
@@ -190,7 +213,7 @@ export class RunsModel extends PollingModel<IRunsState> {
       error: null,
       filterError: null
     });
-    await this._recallView();
+    await this._view.recall();
     if (this.visible) {
       await this.refresh();
     }
@@ -198,12 +221,12 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   async setExperiment(experiment: string): Promise<void> {
     this.update({ experiment, offset: 0 });
-    await this._recallView();
+    await this._view.recall();
     await this.refresh();
   }
 
   async setFilter(filter: string): Promise<void> {
-    const changed = await this._changeView(() => {
+    const changed = await this._view.change(() => {
       this.update({ filter, offset: 0 });
     });
     if (changed) {
@@ -213,7 +236,7 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   /** Sort by a field; the same field again flips the direction. */
   async sortBy(field: string): Promise<void> {
-    const sorted = await this._changeView(() => {
+    const sorted = await this._view.change(() => {
       const current = this.state.sort;
       const descending =
         current && current.field === field
@@ -249,7 +272,7 @@ export class RunsModel extends PollingModel<IRunsState> {
   }
 
   toggleColumn(kind: keyof IColumns, key: string): void {
-    void this._changeView(() => {
+    void this._view.change(() => {
       const chosen = this.state.columns[kind];
       const next = chosen.includes(key)
         ? chosen.filter(k => k !== key)
@@ -263,7 +286,7 @@ export class RunsModel extends PollingModel<IRunsState> {
 
   /** Go back to the columns chosen for the runs shown. */
   resetColumns(): void {
-    void this._changeView(() => {
+    void this._view.change(() => {
       this.update({
         columnsChosen: false,
         columns: defaultColumns(
@@ -332,7 +355,7 @@ export class RunsModel extends PollingModel<IRunsState> {
     }
     // the first page (after a reload: before anything chose a view) asks with the
     // remembered filter and sort, never with the defaults
-    await this._viewReady();
+    await this._view.ready();
     if (this.isGone()) {
       return;
     }
@@ -521,94 +544,6 @@ export class RunsModel extends PollingModel<IRunsState> {
     this._updateColumns();
   }
 
-  /** Whether the view on screen is this folder's experiment's (read, or chosen since). */
-  private _viewShown(): boolean {
-    return (
-      this._viewRead === null &&
-      this._viewKey === viewKey(this.state.path, this.state.experiment)
-    );
-  }
-
-  /** Resolves once the view on screen is this folder's experiment's. */
-  private _viewReady(): Promise<void> {
-    if (this._viewKey !== viewKey(this.state.path, this.state.experiment)) {
-      return this._recallView();
-    }
-    return this._viewRead ?? Promise.resolve();
-  }
-
-  /**
-   * Bring back the columns, sort and filter last used for this folder's experiment. An
-   * answer that comes after the folder or experiment changed again is dropped: it would put
-   * another experiment's view on screen. Pages and the user's changes to the view wait for
-   * the read under way (`_viewRead`), so neither the defaults nor the last experiment's view
-   * is asked for or saved under this one.
-   */
-  private _recallView(): Promise<void> {
-    const key = viewKey(this.state.path, this.state.experiment);
-    const ticket = ++this._viewTicket;
-    this._viewKey = key;
-    const read = this._applyView(key, ticket);
-    this._viewRead = read;
-    void read.then(() => {
-      if (this._viewRead === read) {
-        this._viewRead = null;
-      }
-    });
-    return read;
-  }
-
-  private async _applyView(key: string, ticket: number): Promise<void> {
-    const saved = this._memory
-      ? await this._memory.recall(key).catch(() => null)
-      : null;
-    if (ticket !== this._viewTicket || this.isGone()) {
-      return;
-    }
-    this.update({
-      filter: saved?.filter ?? '',
-      sort: saved?.sort ?? null,
-      columnsChosen: saved?.columns !== undefined && saved.columns !== null,
-      columns: saved?.columns ?? this.state.columns,
-      expanded: [],
-      children: {}
-    });
-  }
-
-  /**
-   * Change the view on screen (filter, sort or columns) and remember it: at once when it is
-   * this folder's experiment's, else once its read is done. A change asked for one view is
-   * dropped when another is shown by then (the experiment or folder changed meanwhile): it
-   * would be saved under the other's key, and overwrite what that one remembers. Resolves
-   * to whether the change was made.
-   */
-  private _changeView(change: () => void): Promise<boolean> {
-    const apply = (): boolean => {
-      change();
-      this._rememberView();
-      return true;
-    };
-    if (this._viewShown()) {
-      return Promise.resolve(apply());
-    }
-    const key = viewKey(this.state.path, this.state.experiment);
-    return this._viewReady().then(() =>
-      this.isGone() || key !== viewKey(this.state.path, this.state.experiment)
-        ? false
-        : apply()
-    );
-  }
-
-  private _rememberView(): void {
-    const s = this.state;
-    const key = viewKey(s.path, s.experiment);
-    void this._memory?.remember(key, {
-      filter: s.filter,
-      sort: s.sort,
-      columns: s.columnsChosen ? s.columns : null
-    });
-  }
-
   /** Runs may start, change or end at any time, in any notebook or process. */
   protected shouldPoll(): boolean {
     return true;
@@ -619,16 +554,10 @@ export class RunsModel extends PollingModel<IRunsState> {
   private _selected = new Set<string>();
   private _expected = new Set<string>();
   private _ticket = 0;
-  /** Counts view reads and choices: a read answered after a later one is dropped. */
-  private _viewTicket = 0;
-  /** The view (folder and experiment) last read or chosen; null before the first. */
-  private _viewKey: string | null = null;
-  /** The read of the view under way, if any. */
-  private _viewRead: Promise<void> | null = null;
   /** The last answer shown, to tell whether a poll brought anything new. */
   private _answer = '';
   private readonly _autoColumns: number;
-  private readonly _memory: IViewMemory | null;
+  private readonly _view: ViewKeeper;
   private readonly _childCounts = new Map<string, number>();
   private _selectionChanged = new Signal<this, ReadonlySet<string>>(this);
 }
