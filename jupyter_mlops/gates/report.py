@@ -74,7 +74,7 @@ def _series(store: Store, runs: Sequence[Run], baseline: Run | None, metric: str
     for run in runs:
         history = store.metric_history(run.id, metric)
         series.append(RunSeries(run.id, label(run, baseline), list(history.steps), list(history.values),
-                                list(history.timestamps), run.started_at))
+                                list(history.timestamps), run.started_at, run.colour_slot))
     return series
 
 

@@ -42,6 +42,8 @@ class RunSeries:
     timestamps: Sequence[float]
     #: Epoch seconds the run started (the origin of relative time).
     started_at: float
+    #: The run's place in the palette (``Run.colour_slot``); None: the hash of its id.
+    colour_slot: int | None = None
 
 
 def _finite(value: float) -> bool:
@@ -78,8 +80,8 @@ def metric_history_spec(series: Sequence[RunSeries], metric: str, *, x: XAxis = 
                         colours: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The history chart of ``metric`` over ``series``, its data inline (``datasets.points``).
 
-    ``colours`` maps run ids to colours (default: :func:`~.palette.run_colours` of the runs in
-    order). Raises ``ValueError`` for an unknown ``x`` or a negative ``smoothing``.
+    ``colours`` maps run ids to colours (default: :func:`~.palette.run_colours` of the runs'
+    slots, in order). Raises ``ValueError`` for an unknown ``x`` or a negative ``smoothing``.
     """
     spec = template("metric_history")
     meta = spec["usermeta"]
@@ -98,7 +100,7 @@ def metric_history_spec(series: Sequence[RunSeries], metric: str, *, x: XAxis = 
         next(t for t in transforms if "window" in t)["frame"] = [-(smoothing - 1), 0]
     else:
         spec["layer"] = [layer for layer in spec["layer"] if layer.get("name") != "raw"]
-    chosen = dict(colours) if colours is not None else run_colours([s.run_id for s in series])
+    chosen = dict(colours) if colours is not None else run_colours([(s.run_id, s.colour_slot) for s in series])
     labels = [s.label for s in series]
     _set_colours(spec["layer"], labels, [chosen[s.run_id] for s in series])
     for layer in spec["layer"]:
@@ -119,9 +121,10 @@ def metric_history_spec(series: Sequence[RunSeries], metric: str, *, x: XAxis = 
 def metric_values_spec(values: Sequence[tuple[str, str, float]], metric: str, *,
                        log_y: bool = False, unit: str | None = None,
                        colours: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """A dot per run for a metric logged once: ``values`` holds (run id, label, value)."""
+    """A dot per run for a metric logged once: ``values`` holds (run id, label, value);
+    ``colours`` maps run ids to colours (default: the colours of the ids' hashes)."""
     spec = template("metric_values")
-    chosen = dict(colours) if colours is not None else run_colours([v[0] for v in values])
+    chosen = dict(colours) if colours is not None else run_colours([(v[0], None) for v in values])
     shown = [(run_id, label, value) for run_id, label, value in values if _finite(float(value))]
     rows = [{"run": label, "run_id": run_id, "value": value} for run_id, label, value in shown]
     labels = [label for _, label, _ in shown]

@@ -10,7 +10,7 @@ need a plain colour (plotly) use :data:`STATUS_COLOURS` and the plain constants.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from importlib.resources import files
 
 STATUS_COLOURS = {
@@ -65,33 +65,39 @@ RUN_COLOURS: tuple[str, ...] = tuple(
 )
 
 
-def _preferred_slot(run_id: str) -> int:
-    """A run's own place in :data:`RUN_COLOURS` (32-bit FNV-1a of its id): the same run gets the
-    same colour whatever it is shown with, as long as no run shown before it has taken it."""
+def _hashed_slot(run_id: str) -> int:
+    """The place in :data:`RUN_COLOURS` of a run without a stored slot (32-bit FNV-1a of its id)."""
     digest = 0x811C9DC5
     for code in run_id.encode("utf-8"):
         digest = ((digest ^ code) * 0x01000193) & 0xFFFFFFFF
     return digest % len(RUN_COLOURS)
 
 
-def run_colour(run_id: str) -> str:
-    """A run's own colour: the one its chip has in the runs table and its lines in its detail
-    charts, and in a comparison unless a run compared before it has the same one."""
-    return RUN_COLOURS[_preferred_slot(run_id)]
+def _own_slot(run_id: str, slot: int | None) -> int:
+    """A run's own place in :data:`RUN_COLOURS`: the slot the store gave it when it was created
+    (the one after its experiment's previous run), else the hash of its id."""
+    return _hashed_slot(run_id) if slot is None else slot % len(RUN_COLOURS)
 
 
-def run_colours(run_ids: Sequence[str]) -> dict[str, str]:
-    """The colour of each run shown together, by id: its own (:func:`run_colour`), or the next
-    free one when a run before it in ``run_ids`` took it (colours repeat only past
-    ``len(RUN_COLOURS)``). The REST API hands these to the sidebar, which assigns none itself."""
+def run_colour(run_id: str, slot: int | None) -> str:
+    """A run's own colour, from its stored ``slot`` (``Run.colour_slot``; None: from its id): the
+    one its chip has in the runs table and its lines in its detail charts and in comparisons."""
+    return RUN_COLOURS[_own_slot(run_id, slot)]
+
+
+def run_colours(runs: Iterable[tuple[str, int | None]]) -> dict[str, str]:
+    """The colour of each run shown together, by id, from ``(run id, slot)`` pairs in the order
+    shown: its own (:func:`run_colour`), or the next free one when a run before it took it
+    (runs created one after another have different slots, so that is rare; colours repeat only
+    past ``len(RUN_COLOURS)``). The REST API hands these to the sidebar, which assigns none itself."""
     taken: set[int] = set()
     chosen: dict[str, str] = {}
-    for run_id in run_ids:
+    for run_id, own in runs:
         if run_id in chosen:
             continue
         if len(taken) == len(RUN_COLOURS):
             taken.clear()  # every colour in use: the next runs go round the palette again
-        slot = _preferred_slot(run_id)
+        slot = _own_slot(run_id, own)
         while slot in taken:
             slot = (slot + 1) % len(RUN_COLOURS)
         taken.add(slot)

@@ -30,7 +30,7 @@ def compare_runs(store: Store, ids: Sequence[str],
     comparison = compare(runs, store.snapshot_bytes)
     return {
         "runs": [run_summary(run) for run in comparison.runs],
-        "colours": run_colours([run.id for run in comparison.runs]),
+        "colours": run_colours([(run.id, run.colour_slot) for run in comparison.runs]),
         **comparison_dict(comparison, overrides),
         "metric_keys": sorted({key for run in comparison.runs for key in store.metric_keys(run.id)}),
     }

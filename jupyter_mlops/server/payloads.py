@@ -84,7 +84,7 @@ def runs_page(
     counts = child_counts(store, [run.id for run in page.runs])
     return {
         "runs": [
-            {**run_summary(run), "children": counts.get(run.id, 0), "colour": run_colour(run.id)}
+            {**run_summary(run), "children": counts.get(run.id, 0), "colour": run_colour(run.id, run.colour_slot)}
             for run in page.runs
         ],
         "total": page.total,
@@ -98,7 +98,7 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     run = store.get_run(run_id)
     record = _run_record(run)
     record["metric_keys"] = store.metric_keys(run.id)
-    record["colour"] = run_colour(run.id)
+    record["colour"] = run_colour(run.id, run.colour_slot)
     record["artifacts"] = [asdict(a) for a in store.artifacts(run.id)]
     record["execution_record"] = [asdict(c) for c in store.execution_record(run.id)]
     record["has_snapshot"] = store.snapshot_digest(run.id) is not None

@@ -83,6 +83,9 @@ class Run:
     host: str | None = None
     pid: int | None = None
     user: str | None = None
+    #: Its place in the palette of run colours (:func:`~jupyter_mlops.render.palette.run_colour`),
+    #: given when it was created; None in a row without one (its colour then comes from its id).
+    colour_slot: int | None = field(default=None, repr=False)
     _store: Store | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:

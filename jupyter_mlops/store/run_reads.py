@@ -206,7 +206,7 @@ class RunReads:
                 note=preview(row.note, getattr(row, "note_length", None)) or "",
                 notebook_path=row.notebook_path, source=row.source, env=_json_or_none(row.env) or {},
                 error=_json_or_none(row.error), outputs=outputs[row.id], host=row.host, pid=row.pid,
-                user=row.user, _store=self,
+                user=row.user, colour_slot=row.colour, _store=self,
             )
             for row in rows
         ]

@@ -22,7 +22,15 @@ from .entities import ENDED_STATUSES, Run
 from .history import pack
 from .liveness import HOST
 from .query import param_columns
-from .statements import column_names, execute, execute_many, insert_sql, params_of_keys, sql
+from .statements import (
+    execute,
+    execute_many,
+    insert_run,
+    insert_sql,
+    params_of_keys,
+    run_values,
+    sql,
+)
 from .validation import (
     MAX_KEY_LENGTH,
     check_note,
@@ -62,7 +70,7 @@ class RunWrites:
         with self._write() as conn:
             if parent_id is not None:
                 self._require_run(conn, parent_id)
-            execute(conn, insert_sql(conn, "runs"), _row_tuple("runs", new.row(run_id)))
+            execute(conn, insert_run(conn), run_values(new.row(run_id)))
             if params:
                 self._log_params(conn, run_id, params, new=True)
             if tags:
@@ -143,7 +151,8 @@ class RunWrites:
         had already set to a different value (those are not changed).
 
         A run created by the batch is inserted with its snapshot and end already in its row,
-        and nothing is looked up for it: a short run costs one transaction of inserts."""
+        and nothing is looked up for it but its experiment's newest run, within its INSERT (for
+        its colour slot): a short run costs one transaction of inserts."""
         now = time.time()
         warnings: list[str] = []
         with self._write() as conn:
@@ -153,7 +162,7 @@ class RunWrites:
                 if new_run.parent_id is not None and new_run.parent_id not in created:
                     self._require_run(conn, new_run.parent_id)
                 row = new_run.row(run_id, snapshot=batch.snapshots.get(run_id), end=batch.ends.get(run_id))
-                execute(conn, insert_sql(conn, "runs"), _row_tuple("runs", row))
+                execute(conn, insert_run(conn), run_values(row))
                 created.add(run_id)
             run_ids = {run_id for run_id, _ in batch.series}
             for run_id in sorted(run_ids):
@@ -291,11 +300,6 @@ class RunWrites:
                 conn.execute(delete(table).where(table.c.run_id.in_(doomed)))
             conn.execute(delete(s.runs).where(s.runs.c.id.in_(doomed)))
         return len(doomed) - 1
-
-
-def _row_tuple(table_name: str, row: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The values of ``row`` in the column order of :func:`~.statements.insert_sql` (None where absent)."""
-    return tuple(row.get(name) for name in column_names(table_name))
 
 
 def _end(conn: Connection, run_id: str, status: str, ended_at: float, error: Mapping[str, Any] | None) -> None:

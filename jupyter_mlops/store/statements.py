@@ -12,7 +12,7 @@ identifier is quoted: ``user`` is a reserved word in PostgreSQL.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -67,6 +67,42 @@ def _insert_for(paramstyle: str, table_name: str) -> str:
     columns = ", ".join(f'"{c.name}"' for c in s.metadata.tables[table_name].columns)
     markers = ", ".join([_marker(paramstyle)] * len(s.metadata.tables[table_name].columns))
     return f'INSERT INTO "{table_name}" ({columns}) VALUES ({markers})'
+
+
+@functools.cache
+def _run_columns() -> tuple[str, ...]:
+    """The columns of a new run's INSERT but its colour, which the statement chooses."""
+    return tuple(name for name in column_names("runs") if name != "colour")
+
+
+@functools.cache
+def _insert_run_for(paramstyle: str) -> str:
+    from ..render.palette import RUN_COLOURS
+
+    marker = _marker(paramstyle)
+    columns = ", ".join(f'"{name}"' for name in _run_columns())
+    markers = ", ".join([marker] * len(_run_columns()))
+    # The slot after the newest run's of the experiment: one probe of ix_runs_experiment_started
+    # (of runs started at the same instant, the index's last). Two processes creating runs at
+    # once may both read the same newest run and share a colour: colour is only cosmetic, so
+    # no lock is taken for it.
+    newest = (f'SELECT "colour" FROM "runs" WHERE "experiment" = {marker} '
+              'ORDER BY "started_at" DESC LIMIT 1')
+    modulo = "%" if marker == "?" else "%%"  # psycopg reads a lone % as the start of a marker
+    return (f'INSERT INTO "runs" ({columns}, "colour") VALUES ({markers}, '
+            f'COALESCE(({newest}) + 1, 0) {modulo} {len(RUN_COLOURS)})')
+
+
+def insert_run(conn: Connection) -> str:
+    """The INSERT of a new run, for the tuple of :func:`run_values`. Its colour slot (see
+    :mod:`..render.palette`) is chosen in the same statement: the one after its experiment's
+    newest run, 0 for the first, round the palette."""
+    return _insert_run_for(conn.dialect.paramstyle)
+
+
+def run_values(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The values of a new run's ``row`` for :func:`insert_run` (None where absent)."""
+    return (*(row.get(name) for name in _run_columns()), row["experiment"])
 
 
 def insert_sql(conn: Connection, table_name: str) -> str:

@@ -47,8 +47,9 @@ def _plottable(values: Sequence[float]) -> list[float | None]:
 
 def set_series(figure: Any, series: Sequence[tuple[str, MetricHistory]], y_title: str,
                colours: Sequence[str] | None = None) -> None:
-    """Show one line per ``(label, history)``, in ``colours`` (one per line: the runs' colours
-    of :func:`~jupyter_mlops.render.palette.run_colours`, as the sidebar draws them); traces
+    """Show one line per ``(label, history)``, in ``colours`` (one per line: the runs' own
+    colours, :func:`~jupyter_mlops.render.palette.run_colours` of their stored slots, as the
+    sidebar draws them); traces
     are updated in place when the labels are the same as before (a live refresh), replaced
     otherwise."""
     points = [(label, history.downsample(MAX_POINTS)) for label, history in series]

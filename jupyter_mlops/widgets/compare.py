@@ -208,7 +208,7 @@ class RunCompare(w.VBox):
                 (f"{run.name} ({run.id})", self.store.metric_history(run.id, key))
                 for run in self.runs
             ]
-            colours = run_colours([run.id for run in self.runs])
+            colours = run_colours([(run.id, run.colour_slot) for run in self.runs])
             set_series(self.figure, series, key, [colours[run.id] for run in self.runs])
         except MlopsError as exc:
             self.chart_message.value = h.error(str(exc))

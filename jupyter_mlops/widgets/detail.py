@@ -231,7 +231,7 @@ class RunDetail(w.VBox):
             if self.figure is None:
                 self.figure = new_figure()
             set_series(self.figure, [(key, self.store.metric_history(run.id, key))], key,
-                       [run_colour(run.id)])
+                       [run_colour(run.id, run.colour_slot)])
         except MlopsError as exc:
             self.chart_message.value = h.error(str(exc))
             return

@@ -53,29 +53,56 @@ def test_log_y_leaves_out_values_a_log_axis_cannot_show() -> None:
 
 
 ids = st.text(alphabet="0123456789abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14)
+slots = st.none() | st.integers(min_value=0, max_value=3 * len(RUN_COLOURS))
+shown = st.lists(st.tuples(ids, slots), min_size=1, max_size=25, unique_by=lambda run: run[0])
 
 
-@given(st.lists(ids, min_size=1, max_size=25, unique=True))
-def test_runs_shown_together_get_distinct_colours_until_the_palette_is_spent(run_ids: list[str]) -> None:
-    colours = run_colours(run_ids)
-    assert list(colours) == run_ids and set(colours.values()) <= set(RUN_COLOURS)
-    first = [colours[i] for i in run_ids[: len(RUN_COLOURS)]]
+@given(shown)
+def test_runs_shown_together_get_distinct_colours_until_the_palette_is_spent(
+    runs: list[tuple[str, int | None]],
+) -> None:
+    colours = run_colours(runs)
+    assert list(colours) == [run_id for run_id, _ in runs] and set(colours.values()) <= set(RUN_COLOURS)
+    first = [colours[run_id] for run_id, _ in runs[: len(RUN_COLOURS)]]
     assert len(set(first)) == len(first)
     # the first run always has its own colour, whatever is shown with it
-    assert colours[run_ids[0]] == run_colours([run_ids[0]])[run_ids[0]]
+    assert colours[runs[0][0]] == run_colour(*runs[0])
 
 
-@given(st.lists(ids, min_size=1, max_size=len(RUN_COLOURS), unique=True))
+@given(st.lists(st.tuples(ids, slots), min_size=1, max_size=len(RUN_COLOURS), unique_by=lambda run: run[0]))
 def test_a_run_keeps_the_colour_of_its_table_chip_unless_a_run_before_it_has_it(
-    run_ids: list[str],
+    runs: list[tuple[str, int | None]],
 ) -> None:
-    colours = run_colours(run_ids)
-    for i, run_id in enumerate(run_ids):
-        own = run_colour(run_id)
-        if own not in (colours[earlier] for earlier in run_ids[:i]):
+    colours = run_colours(runs)
+    for i, (run_id, slot) in enumerate(runs):
+        own = run_colour(run_id, slot)
+        if own not in (colours[earlier] for earlier, _ in runs[:i]):
             assert colours[run_id] == own
         else:
             assert colours[run_id] != own  # moved to a free colour, never shared
+
+
+@given(st.lists(ids, min_size=1, max_size=len(RUN_COLOURS), unique=True), st.integers(0, 100))
+def test_runs_of_consecutive_slots_keep_their_own_colours_shown_together(run_ids: list[str], first: int) -> None:
+    runs = [(run_id, first + i) for i, run_id in enumerate(run_ids)]
+    assert run_colours(runs) == {run_id: run_colour(run_id, slot) for run_id, slot in runs}
+    assert run_colour(run_ids[0], first) == RUN_COLOURS[first % len(RUN_COLOURS)]
+
+
+def test_a_run_without_a_slot_takes_the_colour_of_its_ids_hash() -> None:
+    fallback = {run_id: run_colour(run_id, None) for run_id in (f"run{i}" for i in range(50))}
+    assert all(run_colour(run_id, None) == colour for run_id, colour in fallback.items())  # stable
+    assert len(set(fallback.values())) > len(RUN_COLOURS) // 2  # spread over the palette
+    # the 32-bit FNV-1a of "a" is 0xe40c292c: its slot is that modulo the palette's length
+    assert run_colour("a", None) == RUN_COLOURS[0xE40C292C % len(RUN_COLOURS)]
+
+
+def test_a_history_chart_takes_its_runs_slots_unless_given_colours() -> None:
+    series = [RunSeries(f"r{i}", f"run {i}", [0, 1], [1.0, 2.0], [1.0, 2.0], 0.0, colour_slot=i + 4)
+              for i in range(3)]
+    scale = next(layer["encoding"]["color"]["scale"] for layer in metric_history_spec(series, "loss")["layer"]
+                 if "field" in layer.get("encoding", {}).get("color", {}))
+    assert scale == {"domain": ["run 0", "run 1", "run 2"], "range": list(RUN_COLOURS[4:7])}
 
 
 def test_system_metrics_name_their_units() -> None:

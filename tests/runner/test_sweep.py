@@ -43,6 +43,8 @@ def test_sweep_runs_every_combination_in_parallel_and_sorts_the_summary(capsys, 
     assert sorted(c.params["lr"] for c in children) == [0.0, 1.0, 4.0]
     assert all(isinstance(c.params["lr"], float) and c.params["epochs"] == 3 for c in children)
     assert all(c.source == "notebook" and c.experiment == "grid" for c in children)
+    # the parent and its children, made one after another, take the palette's next colours
+    assert parent.colour_slot == 0 and sorted(c.colour_slot for c in children) == [1, 2, 3]
     assert {c.status for c in children if c.params["lr"]} == {"finished"}
     failed = next(c for c in children if c.params["lr"] == 0)
     assert failed.status == "failed" and failed.error["ename"] == "ZeroDivisionError"

@@ -3,6 +3,8 @@ override of that rule, gives each run its chart colour, and names system metrics
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from jupyter_mlops.render.palette import RUN_COLOURS, run_colour, run_colours
@@ -25,7 +27,8 @@ async def test_best_marks_follow_the_metric_names_and_the_callers_overrides(
     rows = {row["key"]: row for row in flipped["metrics"]}
     assert (rows["score"]["direction"], rows["score"]["best"]) == ("min", [a])
     assert (rows["val_loss"]["direction"], rows["val_loss"]["best"]) == ("max", [a])
-    assert result["colours"] == run_colours([a, b, c])
+    listed = {run["id"]: run["colour"] for run in body(await api("runs"))["runs"]}
+    assert result["colours"] == {run_id: listed[run_id] for run_id in (a, b, c)}  # their chips'
     assert len(set(result["colours"].values())) == 3
     assert set(result["colours"].values()) <= set(RUN_COLOURS)
 
@@ -49,19 +52,30 @@ async def test_one_run_with_a_value_has_no_best_mark_and_system_metrics_say_thei
     assert series["unit"] == "MB"
     assert body(await api("runs", a, "metrics", "acc"))["unit"] is None
     detail = body(await api("runs", a))
-    assert detail["colour"] == run_colours([a])[a] == run_colour(a)
+    listed = {run["id"]: run["colour"] for run in body(await api("runs"))["runs"]}
+    assert detail["colour"] == listed[a] != listed[b]  # b was made next: the next colour
 
 
-async def test_each_listed_run_has_the_colour_of_its_lines(api: Any, track: Any) -> None:
-    ids = [track(f"r{i}", metrics={"loss": [1.0, 0.5]}) for i in range(4)]
-    listed = body(await api("runs", params={"limit": "10"}))["runs"]
+async def test_ten_runs_made_in_a_row_have_ten_colours_kept_in_a_comparison(api: Any, track: Any) -> None:
+    ids = [track(f"r{i}", metrics={"loss": [1.0, 0.5]}) for i in range(len(RUN_COLOURS))]
+    listed = body(await api("runs", params={"limit": "20"}))["runs"]
     colours = {run["id"]: run["colour"] for run in listed}
-    assert set(ids) <= set(colours) and set(colours.values()) <= set(RUN_COLOURS)
+    assert [colours[run_id] for run_id in ids] == list(RUN_COLOURS)  # the palette in order, none shared
     for run_id in ids:
-        assert colours[run_id] == run_colour(run_id)
         assert body(await api("runs", run_id))["colour"] == colours[run_id]  # its detail charts
-    # a comparison keeps each run's colour unless a run compared before it has the same one
-    compared = body(await api("compare", params={"ids": ",".join(ids)}))["colours"]
-    for i, run_id in enumerate(ids):
-        if colours[run_id] not in (colours[earlier] for earlier in ids[:i]):
-            assert compared[run_id] == colours[run_id]
+    for shown in (ids, ids[::-1], ids[3:7]):  # any comparison, in any order: each run's own colour
+        compared = body(await api("compare", params={"ids": ",".join(shown)}))["colours"]
+        assert compared == {run_id: colours[run_id] for run_id in shown}
+
+
+async def test_a_run_without_a_stored_slot_has_the_colour_of_its_ids_hash(
+    api: Any, track: Any, root_store: Path
+) -> None:
+    a, b = track("a"), track("b")
+    with sqlite3.connect(root_store / "mlops.db") as db:
+        db.execute("UPDATE runs SET colour = NULL WHERE id = ?", (b,))
+    listed = {run["id"]: run["colour"] for run in body(await api("runs"))["runs"]}
+    assert listed[b] == run_colour(b, None) == body(await api("runs", b))["colour"]
+    assert listed[a] == RUN_COLOURS[0]
+    compared = body(await api("compare", params={"ids": f"{a},{b}"}))["colours"]
+    assert compared == run_colours([(a, 0), (b, None)])  # its own, or the next free one if a has it

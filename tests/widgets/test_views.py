@@ -62,7 +62,7 @@ def test_opening_a_run_shows_its_facts_params_tags_record_and_artifacts(
 
 
 @needs_charts
-def test_the_metrics_tab_charts_the_step_history(detailed_run, store_dir, make_run) -> None:
+def test_the_metrics_tab_charts_the_step_history(detailed_run, store, store_dir, make_run) -> None:
     browser = RunBrowser(store=store_dir)
     browser.open_run(detailed_run)
     detail = browser.detail
@@ -71,13 +71,15 @@ def test_the_metrics_tab_charts_the_step_history(detailed_run, store_dir, make_r
     detail.tabs.selected_index = METRICS_TAB
     [trace] = detail.figure.data
     assert list(trace.x) == [0, 1, 2] and list(trace.y) == [0.9, 0.5, 0.3]
-    assert trace.line.color == run_colour(detailed_run)  # the colour the sidebar gives it
+    own = store.get_run(detailed_run).colour_slot
+    assert trace.line.color == run_colour(detailed_run, own)  # the colour the sidebar gives it
     assert detail.chart_box.children == (detail.figure,)
     other = make_run("other", losses=[5.0, 4.0])
     browser.open_run(other)
     [trace] = detail.figure.data
     assert list(trace.y) == [5.0, 4.0] and "other" in detail.facts.value
-    assert trace.line.color == run_colour(other)
+    assert trace.line.color == run_colour(other, store.get_run(other).colour_slot)
+    assert trace.line.color != run_colour(detailed_run, own)  # made next: the next colour
 
 
 def test_a_failed_run_shows_its_error_and_a_run_without_metrics_says_so(
@@ -170,8 +172,9 @@ def test_comparing_ticked_runs_highlights_differences_and_overlays_their_metric(
         f"a ({view.runs[1].id})",
     ]
     assert [list(trace.y) for trace in view.figure.data] == [[3.0], [1.0, 0.5]]
-    colours = run_colours([run.id for run in view.runs])  # the sidebar's compare colours
+    colours = run_colours([(r.id, r.colour_slot) for r in view.runs])  # the sidebar's compare colours
     assert [trace.line.color for trace in view.figure.data] == [colours[r.id] for r in view.runs]
+    assert colours == {r.id: run_colour(r.id, r.colour_slot) for r in view.runs}  # each its own
     view.only_differences.value = True
     assert "opt" not in view.params.value and "lr" in view.params.value
 
