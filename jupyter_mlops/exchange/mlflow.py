@@ -14,13 +14,16 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import MlopsError
 from ..store.ids import new_run_id
 from .mlflow_models import all_pages, export_models, import_models
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from ..store.entities import Run
@@ -86,7 +89,7 @@ def export_runs(store: Store, tracking_uri: str, experiment: str | None = None,
     report = ExchangeReport(models=ExchangeReport())
     mapped: dict[str, str] = {}
     experiment_ids: dict[str, str] = {}
-    for run in _parents_first(runs):
+    for run in _parents_first(runs, lambda r: r.id, lambda r: r.parent_id):
         if run.status == "running":
             report.skipped.append((run.id, "still running; export it when it has ended"))
             continue
@@ -108,26 +111,6 @@ def export_runs(store: Store, tracking_uri: str, experiment: str | None = None,
         report.moved.append((run.id, mapped[run.id]))
     export_models(client, store, mapped, report.models)
     return report
-
-
-def _parents_first(runs: list[Run]) -> list[Run]:
-    ids = {run.id for run in runs}
-    done: set[str] = set()
-    ordered: list[Run] = []
-    pending = list(runs)
-    while pending:
-        rest = []
-        for run in pending:
-            if run.parent_id in ids and run.parent_id not in done:
-                rest.append(run)
-            else:
-                ordered.append(run)
-                done.add(run.id)
-        if len(rest) == len(pending):  # pragma: no cover - parents always start first
-            ordered.extend(rest)
-            break
-        pending = rest
-    return ordered
 
 
 def _export_run(client: Any, store: Store, run: Run, exp_id: str, parent: str | None) -> str:
@@ -201,8 +184,9 @@ def import_runs(store: Store, tracking_uri: str, experiment: str | None = None) 
     report = ExchangeReport(models=ExchangeReport())
     mapped: dict[str, str] = {}
     names = {exp.experiment_id: exp.name for exp in experiments}
-    runs = [run for exp in experiments for run in _all_runs(client, exp.experiment_id)]
-    runs.sort(key=lambda r: (r.data.tags.get("mlflow.parentRunId") is not None, r.info.start_time or 0))
+    runs = _parents_first(sorted((run for exp in experiments for run in _all_runs(client, exp.experiment_id)),
+                                 key=lambda r: r.info.start_time or 0),
+                          lambda r: r.info.run_id, lambda r: r.data.tags.get("mlflow.parentRunId"))
     for their in runs:
         their_id = their.info.run_id
         ours = their.data.tags.get(OUR_ID_TAG)
@@ -224,6 +208,35 @@ def import_runs(store: Store, tracking_uri: str, experiment: str | None = None) 
         report.moved.append((their_id, mapped[their_id]))
     import_models(client, store, mapped, report.models, tracking_uri)
     return report
+
+
+def _parents_first(runs: Iterable[T], id_of: Callable[[T], str], parent_of: Callable[[T], str | None]) -> list[T]:
+    """``runs`` in their order (the order they started), each child after its parent: a child
+    goes to the other side under its parent's new id. A child that came before its parent
+    (clocks apart) waits for it, and is placed right after it. On import this keeps start
+    order, which gives runs made one after another their own colours (a run's colour is the
+    one after its experiment's newest run's)."""
+    runs = list(runs)
+    present = {id_of(run) for run in runs}
+    placed: set[str] = set()
+    waiting: dict[str, list[T]] = {}
+    ordered: list[T] = []
+
+    def place(run: T) -> None:
+        ordered.append(run)
+        placed.add(id_of(run))
+        for child in waiting.pop(id_of(run), []):
+            place(child)
+
+    for run in runs:
+        parent = parent_of(run)
+        if parent in present and parent not in placed and parent != id_of(run):
+            waiting.setdefault(parent, []).append(run)
+        else:
+            place(run)
+    for left in waiting.values():  # runs that name each other as parents: placed as they came
+        ordered.extend(left)
+    return ordered
 
 
 def _all_runs(client: Any, experiment_id: str) -> list[Any]:

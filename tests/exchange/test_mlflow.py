@@ -125,3 +125,27 @@ def test_missing_experiment_is_a_clear_error(tracking_uri: str, tmp_path: Path, 
     assert main(["import", "mlflow", "--tracking-uri", tracking_uri, "--experiment", "nope",
                  "--store", str(tmp_path / "s")]) == 2
     assert "has no experiment named 'nope'" in capsys.readouterr().err
+
+
+def test_imported_runs_come_in_start_order_children_after_their_parent(tracking_uri: str, tmp_path: Path) -> None:
+    """Two sweeps of three children each: imported in the order they started, each child under
+    its parent, so consecutive runs get consecutive colour slots (none repeats among the 8)."""
+    mlflow.set_tracking_uri(tracking_uri)
+    mlflow.set_experiment("sweeps")
+    for sweep in range(2):
+        with mlflow.start_run(run_name=f"sweep {sweep}"):
+            for child in range(3):
+                with mlflow.start_run(run_name=f"sweep {sweep} child {child}", nested=True):
+                    mlflow.log_param("lr", 0.1 * (child + 1))
+    store = open_store(tmp_path / "target")
+    from jupyter_mlops.exchange.mlflow import import_runs
+
+    report = import_runs(store, tracking_uri, experiment="sweeps")
+    assert len(report.moved) == 8
+    runs = sorted(store.search_runs(experiment="sweeps", limit=100), key=lambda r: (r.started_at, r.name))
+    names = {run.id: run.name for run in runs}
+    for run in runs:
+        if "child" in run.name:
+            assert names[run.parent_id] == run.name.rsplit(" child", 1)[0]
+    slots = [run.colour_slot for run in runs]
+    assert sorted(slots) == list(range(8)), [(run.name, run.colour_slot) for run in runs]
