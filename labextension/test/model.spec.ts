@@ -24,6 +24,28 @@ function server(
   });
 }
 
+/**
+ * A view memory whose reads answer only when the test says (`slow.get(key)!()`), and which
+ * keeps what was written.
+ */
+function slowMemory(views: Record<string, unknown>) {
+  const slow = new Map<string, () => void>();
+  const written: [string, unknown][] = [];
+  const memory = {
+    recall: (key: string) =>
+      new Promise<ReturnType<typeof readView>>(resolve => {
+        slow.set(key, () => {
+          resolve(readView(views[key]));
+        });
+      }),
+    remember: (key: string, view: unknown) => {
+      written.push([key, JSON.parse(JSON.stringify(view))]);
+      return Promise.resolve();
+    }
+  };
+  return { memory, slow, written };
+}
+
 function runRequests(requests: IRecorded[]): IRecorded[] {
   return requests.filter(r => r.url.pathname.endsWith('/runs'));
 }
@@ -147,31 +169,17 @@ describe('RunsModel', () => {
 
   it('drops a remembered view that answers after another was asked for or chosen', async () => {
     const { api } = server(() => [run('a')]);
-    const slow = new Map<string, (value: unknown) => void>();
-    const views: Record<string, unknown> = {
+    const { memory, slow, written } = slowMemory({
       [viewKey('', 'default')]: { filter: 'status = "failed"', sort: null },
       [viewKey('', 'other')]: { filter: 'params.lr > 0', sort: null }
-    };
-    const written: [string, unknown][] = [];
-    const memory = {
-      recall: (key: string) =>
-        new Promise<ReturnType<typeof readView>>(resolve => {
-          slow.set(key, () => {
-            resolve(readView(views[key]));
-          });
-        }),
-      remember: (key: string, view: unknown) => {
-        written.push([key, JSON.parse(JSON.stringify(view))]);
-        return Promise.resolve();
-      }
-    };
+    });
     const model = new RunsModel({ api, memory });
     // 'default' is picked, then 'other' before the first answer came
     const first = model.setExperiment('default');
     const second = model.setExperiment('other');
-    slow.get(viewKey('', 'other'))!(null);
+    slow.get(viewKey('', 'other'))!();
     await second;
-    slow.get(viewKey('', 'default'))!(null);
+    slow.get(viewKey('', 'default'))!();
     await first;
     expect(model.state.experiment).toBe('other');
     expect(model.state.filter).toBe('params.lr > 0');
@@ -180,7 +188,7 @@ describe('RunsModel', () => {
     // top of the view read, and is saved with that view's filter, not the last one's
     const third = model.setExperiment('default');
     const sorting = model.sortBy('params.lr');
-    slow.get(viewKey('', 'default'))!(null);
+    slow.get(viewKey('', 'default'))!();
     await Promise.all([third, sorting]);
     expect(model.state.filter).toBe('status = "failed"');
     expect(model.state.sort).toEqual({ field: 'params.lr', descending: false });
@@ -196,27 +204,13 @@ describe('RunsModel', () => {
 
   it('never saves a change asked for one experiment under the next one', async () => {
     const { api } = server(() => [run('a')]);
-    const slow = new Map<string, () => void>();
-    const views: Record<string, unknown> = {
+    const { memory, slow, written } = slowMemory({
       [viewKey('', 'other')]: {
         filter: 'params.lr > 0',
         sort: { field: 'metrics.acc', descending: true },
         columns: { params: ['lr'], metrics: ['acc'], tags: [] }
       }
-    };
-    const written: [string, unknown][] = [];
-    const memory = {
-      recall: (key: string) =>
-        new Promise<ReturnType<typeof readView>>(resolve => {
-          slow.set(key, () => {
-            resolve(readView(views[key]));
-          });
-        }),
-      remember: (key: string, view: unknown) => {
-        written.push([key, JSON.parse(JSON.stringify(view))]);
-        return Promise.resolve();
-      }
-    };
+    });
     const model = new RunsModel({ api, memory });
     // a filter, a sort and a column asked for 'default' while its view is read; the user
     // switches to 'other' before that read answers
