@@ -21,7 +21,11 @@ from .conftest import MakeRun
 def runs(make_run: MakeRun, store_dir: Path) -> dict[str, str]:
     base = make_run("base", {"val_acc": 0.90, "val_loss": 0.30}, {"lr": 0.1}, model="v1")
     mlops.register_model("digits", run=base, artifact="model.pkl", alias="production", store=os.fspath(store_dir))
+    # the tests below name runs by a prefix of their id; ids made in one millisecond differ in
+    # their last character only, so each run is made in a millisecond of its own
+    time.sleep(0.002)
     better = make_run("better", {"val_acc": 0.95, "val_loss": 0.20}, {"lr": 0.05})
+    time.sleep(0.002)
     worse = make_run("worse", {"val_acc": 0.897, "val_loss": 0.31}, {"lr": 0.3})
     return {"base": base, "better": better, "worse": worse}
 
