@@ -49,9 +49,8 @@ def set_series(figure: Any, series: Sequence[tuple[str, MetricHistory]], y_title
                colours: Sequence[str] | None = None) -> None:
     """Show one line per ``(label, history)``, in ``colours`` (one per line: the runs' own
     colours, :func:`~jupyter_mlops.render.palette.run_colours` of their stored slots, as the
-    sidebar draws them); traces
-    are updated in place when the labels are the same as before (a live refresh), replaced
-    otherwise."""
+    sidebar draws them); traces are updated in place when the labels are the same as before
+    (a live refresh), replaced otherwise."""
     points = [(label, history.downsample(MAX_POINTS)) for label, history in series]
     with figure.batch_update():
         if [trace.name for trace in figure.data] == [label for label, _ in points]:
